@@ -1,0 +1,37 @@
+# One entry point for students, instructors and CI. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup demo test lint stubs public clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml requirements/grading.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/grading.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv with the pinned grading environment
+
+demo: $(STAMP)  ## grade the reference solution and the stubs, print score tables
+	$(BIN)/autograder demo
+
+test: $(STAMP)  ## run the repository's whole test suite (what CI runs)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+public: $(STAMP)  ## run the public tests against your code in assignments/a1_neurons
+	$(BIN)/python -m pytest assignments/a1_neurons/tests
+
+stubs: $(STAMP)  ## regenerate the student stubs from solutions/
+	$(BIN)/autograder generate-stubs
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check .
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,61 @@
+"""Command line of the autograder: ``autograder COMMAND ...`` (or ``python -m autograder``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import stubs
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = ("a1_neurons",)
+
+
+def _generate_stubs(args) -> int:
+    solution_dir = REPO / "solutions" / args.assignment
+    assignment_dir = REPO / "assignments" / args.assignment
+    if args.check:
+        stale = stubs.check_stubs(solution_dir, assignment_dir)
+        for name in stale:
+            print(f"assignments/{args.assignment}/{name}: differs from what the generator makes")
+        return 1 if stale else 0
+    for path in stubs.generate_stubs(solution_dir, assignment_dir):
+        print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
+def _demo(args) -> int:
+    from . import demo
+
+    return demo.run(args.assignment)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate-stubs", help="regenerate the student stubs from solutions/"
+    )
+    generate.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    generate.add_argument(
+        "--check", action="store_true", help="only report stubs that differ; exit 1 if any"
+    )
+    generate.set_defaults(handler=_generate_stubs)
+
+    demo = commands.add_parser(
+        "demo", help="grade the reference solution and the stubs and print score tables"
+    )
+    demo.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

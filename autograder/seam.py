@@ -1,0 +1,201 @@
+"""The one seam through which every test suite reaches an implementation of an assignment.
+
+Suites never import student code themselves: they receive an ``Implementation`` from the
+``a1`` fixture and call ``a1.activations.logistic(x)``. The same suites therefore run unchanged
+against the stubs, the reference solution, a zoo entry or any submission directory; the grader
+may hand them a proxy with the same interface instead.
+
+What the seam adds to a plain import:
+
+* each implementation is loaded under a package name of its own, with the assignment's own
+  ``__init__.py`` (a submission's is never used), from one or more directories searched in
+  order (a zoo entry overrides one file and takes the rest from the reference);
+* each module is imported on first use, so a broken file costs only the tests that touch it,
+  with an error naming the file and line;
+* every call of a student function runs under a guard that raises ``ForbiddenAPIError`` when it
+  reaches a torch function the contract forbids in that module (``torch.sigmoid`` in
+  ``activations.py``, ``F.linear`` in ``neuron.py``, ...), whichever route it takes there
+  (``torch.*``, ``Tensor`` methods, ``torch.nn.functional``, ``torch.ops.aten``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import itertools
+import sys
+import types
+from pathlib import Path
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+ASSIGNMENT = "a1_neurons"
+MODULES = ("activations", "neuron", "loss", "polyfit", "regularization", "splits")
+
+# Torch functions (by name, trailing "_" of in-place variants removed) that a module may not
+# reach. Anything defined in torch.nn.functional is forbidden in activations.py as well.
+_ACTIVATION_NAMES = {
+    "sigmoid", "special_expit", "expit", "log_sigmoid", "logsigmoid", "special_log_expit",
+    "tanh", "relu", "relu6", "heaviside", "sign", "sgn", "softplus", "silu", "prelu",
+    "_prelu_kernel", "leaky_relu", "logaddexp", "logaddexp2", "hardtanh", "hardsigmoid",
+    "hardswish", "elu", "selu", "celu", "gelu", "mish", "rrelu", "threshold", "softsign",
+    "tanhshrink", "glu",
+}
+_ROUND_TRIPS = {"item", "tolist", "numpy", "cpu", "cuda"}
+FORBIDDEN = {
+    "activations": frozenset(_ACTIVATION_NAMES | _ROUND_TRIPS),
+    "neuron": frozenset({"linear", "bilinear"}),
+}
+_FORBID_ALL_FUNCTIONAL = {"activations"}
+
+
+class ForbiddenAPIError(Exception):
+    """A student function called a torch function that the assignment forbids there."""
+
+    def __init__(self, module: str, api: str):
+        self.module, self.api = module, api
+        super().__init__(
+            f"{module}.py calls torch's '{api}', which this assignment forbids in {module}.py: "
+            "build the function from elementary tensor operations instead"
+        )
+
+
+class ImplementationImportError(ImportError):
+    """A module of the implementation could not be imported."""
+
+
+class _ForbiddenTorchAPIs(TorchFunctionMode):
+    def __init__(self, module: str):
+        super().__init__()
+        self.module = module
+
+    def __torch_function__(self, func, types_, args=(), kwargs=None):
+        name = getattr(func, "__name__", "")
+        base = name[:-1] if name.endswith("_") and not name.endswith("__") else name
+        forbidden = base in FORBIDDEN[self.module] or (
+            self.module in _FORBID_ALL_FUNCTIONAL
+            and getattr(func, "__module__", "") == "torch.nn.functional"
+        )
+        if forbidden:
+            raise ForbiddenAPIError(self.module, name)
+        return func(*args, **(kwargs or {}))
+
+
+def guarded(module: str, function):
+    """Wrap ``function`` so that it runs under ``module``'s forbidden-API guard."""
+    if module not in FORBIDDEN:
+        return function
+
+    @functools.wraps(function)
+    def call_under_guard(*args, **kwargs):
+        with _ForbiddenTorchAPIs(module):
+            return function(*args, **kwargs)
+
+    return call_under_guard
+
+
+class GuardedModule:
+    """A read-only view of a student module whose functions run under the module's guard."""
+
+    def __init__(self, name: str, module: types.ModuleType):
+        self._name, self._module = name, module
+
+    def __getattr__(self, attribute: str):
+        value = getattr(self._module, attribute)
+        if isinstance(value, types.FunctionType):
+            return guarded(self._name, value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<{self._name} from {getattr(self._module, '__file__', '?')}>"
+
+
+_package_counter = itertools.count()
+
+
+class Implementation:
+    """One implementation of the assignment, loaded from ``paths`` (searched in order)."""
+
+    def __init__(self, name: str, paths, init_file: Path):
+        self.name = name
+        self.paths = [Path(p).resolve() for p in paths]
+        self._package = f"_impl{next(_package_counter)}_{ASSIGNMENT}"
+        self._init_file = Path(init_file)
+        self._modules: dict[str, object] = {}
+
+    def _load_package(self) -> None:
+        if self._package in sys.modules:
+            return
+        spec = importlib.util.spec_from_file_location(
+            self._package,
+            self._init_file,
+            submodule_search_locations=[str(p) for p in self.paths],
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[self._package] = package
+        spec.loader.exec_module(package)
+
+    def module(self, name: str):
+        """The guarded module ``name``; raises ImplementationImportError if it cannot load."""
+        if name not in MODULES:
+            raise AttributeError(f"{ASSIGNMENT} has no graded module {name!r}")
+        cached = self._modules.get(name)
+        if isinstance(cached, ImplementationImportError):
+            raise ImplementationImportError(str(cached))
+        if cached is None:
+            self._load_package()
+            try:
+                loaded = importlib.import_module(f"{self._package}.{name}")
+            except Exception as error:  # any failure of student code at import time
+                cached = ImplementationImportError(_describe_import_error(name, error))
+                self._modules[name] = cached
+                raise ImplementationImportError(str(cached)) from None
+            cached = self._modules[name] = GuardedModule(name, loaded)
+        return cached
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.module(name)
+
+    @staticmethod
+    def value_and_grad(function, *args, **kwargs):
+        """Call ``function(*args, **kwargs)`` and differentiate the sum of its result.
+
+        Returns ``(result, grads)`` where ``grads`` holds, for each tensor argument that
+        requires grad (positional first, then keyword, in order), its gradient (None where the
+        result does not depend on it). Raises AssertionError if the result is not connected to
+        the autograd graph at all.
+        """
+        result = function(*args, **kwargs)
+        inputs = [
+            value
+            for value in (*args, *kwargs.values())
+            if isinstance(value, torch.Tensor) and value.requires_grad
+        ]
+        if not isinstance(result, torch.Tensor) or not result.requires_grad:
+            raise AssertionError(
+                "the result is not connected to autograd: it must be computed from the input "
+                "tensors with differentiable torch operations (no .detach(), .item(), numpy)"
+            )
+        grads = torch.autograd.grad(result.sum(), inputs, allow_unused=True)
+        return result, grads
+
+    def __repr__(self) -> str:
+        return f"Implementation({self.name!r}, {[str(p) for p in self.paths]})"
+
+
+def _describe_import_error(module: str, error: BaseException) -> str:
+    """One line naming the file and line where importing ``module`` failed."""
+    if isinstance(error, SyntaxError):
+        where = f"{Path(error.filename or module + '.py').name}, line {error.lineno}"
+        return f"{module}.py cannot be imported: syntax error in {where}: {error.msg}"
+    where = ""
+    tb = error.__traceback__
+    while tb is not None:  # the innermost frame that lies in one of the assignment's files
+        if Path(tb.tb_frame.f_code.co_filename).stem in MODULES:
+            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}, line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return f"{module}.py cannot be imported{where}: {type(error).__name__}: {error}"

@@ -1,0 +1,64 @@
+"""Comparisons for the hidden suite that fail with words, never with the expected numbers.
+
+``torch.testing.assert_close`` and numpy's ``assert_allclose`` print both arrays on failure;
+from a hidden test that would hand the expected values to the student. These helpers catch
+that and fail with the caller's explanation only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def fail(message: str):
+    """Fail the test with ``message`` and nothing else (no values, no chained traceback)."""
+    raise AssertionError(message) from None
+
+
+def expect(condition, message: str) -> None:
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not bool(condition):
+        fail(message)
+
+
+def expect_tensor_close(actual, expected, message: str, **tolerances) -> None:
+    """``torch.testing.assert_close`` (dtype and device checked too) that fails with words."""
+    expect(isinstance(actual, torch.Tensor), f"{message} (the result is not a torch.Tensor)")
+    expect(
+        tuple(actual.shape) == tuple(expected.shape),
+        f"{message} (the result has the wrong shape)",
+    )
+    expect(actual.dtype == expected.dtype, f"{message} (the result has the wrong dtype)")
+    expect(actual.device == expected.device, f"{message} (the result is on the wrong device)")
+    try:
+        torch.testing.assert_close(actual, expected, equal_nan=True, **tolerances)
+    except AssertionError:
+        fail(message)
+
+
+def expect_array_close(actual, expected, message: str, rtol=1e-7, atol=0.0) -> None:
+    """Element-wise closeness of numpy values (shape checked), failing with words."""
+    try:
+        actual = np.asarray(actual, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(f"{message} (the result is not numeric)")
+    expected = np.asarray(expected, dtype=np.float64)
+    expect(actual.shape == expected.shape, f"{message} (the result has the wrong shape)")
+    if not np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True):
+        fail(message)
+
+
+def unchanged(before, after) -> bool:
+    """True if ``after`` equals ``before`` exactly (shape, dtype and values; NaN equals NaN)."""
+    if isinstance(before, torch.Tensor):
+        return (
+            isinstance(after, torch.Tensor)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and torch.equal(before.isnan(), after.isnan())
+            and torch.equal(before.nan_to_num(), after.nan_to_num())
+        )
+    return np.array_equal(before, after, equal_nan=True)

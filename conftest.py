@@ -1,0 +1,114 @@
+"""Options and fixtures shared by every suite: which implementation to test, and seeded inputs.
+
+    pytest assignments/a1_neurons/tests                      # your code (the default)
+    pytest assignments/a1_neurons/tests --impl solutions/a1_neurons
+    pytest ... --impl ref=solutions/a1_neurons --impl mine=path/to/dir   # several at once
+    pytest ... --seed 7                                      # other random test inputs
+
+An ``--impl`` value is ``[NAME=]DIR[,DIR...]``: the assignment's modules are looked up in the
+directories in order. A DIR that holds ``assignments/a1_neurons`` (a checkout of the student
+repository) means that folder.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, settings
+
+from autograder.seam import ASSIGNMENT, Implementation
+
+ROOT = Path(__file__).resolve().parent
+INIT_FILE = ROOT / "assignments" / ASSIGNMENT / "__init__.py"
+
+# Bounded and derandomised: the same examples on every run, on every machine.
+settings.register_profile(
+    "course",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("course")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("course", "which implementation the suites test")
+    group.addoption(
+        "--impl",
+        action="append",
+        default=[],
+        metavar="[NAME=]DIR[,DIR...]",
+        help=f"implementation to test (repeatable; default: assignments/{ASSIGNMENT})",
+    )
+    group.addoption(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the random test inputs (the grader derives its own)",
+    )
+
+
+def _parse_impl(value: str) -> tuple[str, list[Path]]:
+    name, _, dirs = value.rpartition("=")
+    paths = []
+    for part in dirs.split(","):
+        path = Path(part).expanduser()
+        if (path / "assignments" / ASSIGNMENT).is_dir():
+            path = path / "assignments" / ASSIGNMENT
+        if not path.is_dir():
+            raise pytest.UsageError(f"--impl {value}: {part} is not a directory")
+        paths.append(path)
+    if not name:
+        first = paths[0].resolve()
+        name = first.parent.name if first.name == ASSIGNMENT else first.name
+    return name, paths
+
+
+def pytest_configure(config):
+    values = config.getoption("--impl") or [str(ROOT / "assignments" / ASSIGNMENT)]
+    impls = [Implementation(name, paths, INIT_FILE) for name, paths in map(_parse_impl, values)]
+    names = [impl.name for impl in impls]
+    if len(set(names)) != len(names):
+        raise pytest.UsageError(f"--impl names must be unique, got {names}")
+    config.stash[_IMPLS] = impls
+
+
+_IMPLS = pytest.StashKey[list]()
+
+
+def pytest_generate_tests(metafunc):
+    if "a1" in metafunc.fixturenames:
+        impls = metafunc.config.stash[_IMPLS]
+        metafunc.parametrize("a1", impls, ids=[i.name for i in impls], scope="session")
+
+
+@pytest.fixture(scope="session")
+def seed(request) -> int:
+    """The run's seed for generated test inputs."""
+    return request.config.getoption("--seed")
+
+
+def _test_seed(request, seed: int) -> list[int]:
+    # Same inputs for every implementation under test, different ones for every test.
+    key = f"{request.node.path.name}::{request.node.originalname}"
+    return [seed, zlib.crc32(key.encode())]
+
+
+@pytest.fixture
+def rng(request, seed) -> np.random.Generator:
+    """A numpy generator seeded from the run's seed and the test's name."""
+    return np.random.default_rng(_test_seed(request, seed))
+
+
+@pytest.fixture
+def torch_gen(request, seed) -> torch.Generator:
+    """A torch CPU generator seeded from the run's seed and the test's name."""
+    return torch.Generator().manual_seed(int(np.random.SeedSequence(_test_seed(request, seed))
+                                             .generate_state(1)[0]))
