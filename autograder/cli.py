@@ -31,6 +31,27 @@ def _demo(args) -> int:
     return demo.run(args.assignment)
 
 
+def _rubric(args) -> int:
+    from . import rubric
+
+    if args.draft:
+        print(rubric.draft(args.assignment), end="")
+        return 0
+    problems = rubric.check(args.assignment)
+    for problem in problems:
+        print(f"autograder/rubrics/{args.assignment}.toml: {problem}")
+    handout = rubric.handout_path(args.assignment)
+    text = handout.read_text(encoding="utf-8")
+    rendered = rubric.render_handout(args.assignment, text)
+    if args.write_handout:
+        handout.write_text(rendered, encoding="utf-8")
+    elif rendered != text:
+        problems.append("handout")
+        print(f"{handout.relative_to(REPO)}: points table differs from the rubric "
+              "(run: autograder rubric --write-handout)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -49,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
     demo.set_defaults(handler=_demo)
+
+    rubric = commands.add_parser(
+        "rubric", help="check that the rubric gives points to exactly the tests that exist"
+    )
+    rubric.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    rubric.add_argument(
+        "--write-handout", action="store_true", help="rewrite the handout's points table"
+    )
+    rubric.add_argument(
+        "--draft", action="store_true",
+        help="print a rubric that spreads each module's points evenly over its tests",
+    )
+    rubric.set_defaults(handler=_rubric)
     return parser
 
 

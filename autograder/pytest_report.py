@@ -1,0 +1,111 @@
+"""pytest plugin that records every test's outcome as plain JSON for scoring.
+
+Enabled with ``-p autograder.pytest_report --report-json PATH``. One record per test item:
+which implementation, suite (public/hidden), file, function, module marker, outcome and a
+one-line message. Messages come from the exception alone (never from pytest's traceback or
+assertion introspection), so a hidden test's expected values cannot leak through them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.seam import MODULES
+
+MESSAGE_LIMIT = 500
+
+
+def pytest_addoption(parser):
+    parser.addoption("--report-json", metavar="PATH", help="write per-test results as JSON")
+    parser.addoption("--collect-json", metavar="PATH", help="write the collected tests as JSON")
+
+
+def pytest_configure(config):
+    path = config.getoption("--report-json")
+    if path:
+        config.pluginmanager.register(_Recorder(Path(path)), "autograder-report")
+
+
+def pytest_collection_finish(session):
+    path = session.config.getoption("--collect-json")
+    if path:
+        _write_json(Path(path), [_describe_item(item) for item in session.items])
+
+
+def _write_json(path: Path, data) -> None:
+    """Write atomically: a reader never sees half a file."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def describe_exception(error: BaseException) -> str:
+    """'Type: message', with the student file and line where the error was raised, if any."""
+    text = str(error).strip().splitlines()
+    message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
+    if isinstance(error, AssertionError | NotImplementedError):
+        return message[:MESSAGE_LIMIT]
+    where = None
+    tb = error.__traceback__
+    while tb is not None:  # innermost frame inside one of the assignment's module files
+        filename = tb.tb_frame.f_code.co_filename
+        if Path(filename).stem in MODULES and "suites" not in Path(filename).parts:
+            where = f"{Path(filename).name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    if where:
+        message = f"{message} (raised in {where})"
+    return message[:MESSAGE_LIMIT]
+
+
+class _Recorder:
+    def __init__(self, path: Path):
+        self.path = path
+        self.records: dict[str, dict] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        record = self.records.get(item.nodeid)
+        if record is None:
+            record = self.records[item.nodeid] = _describe_item(item)
+        if report.skipped and record["outcome"] != "failed":
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            record.update(outcome="skipped", message=str(reason).removeprefix("Skipped: "))
+        elif report.failed:
+            if record["outcome"] != "failed":
+                error = call.excinfo.value if call.excinfo else None
+                record.update(
+                    outcome="failed",
+                    error=type(error).__name__ if error else "Error",
+                    message=describe_exception(error) if error else "failed",
+                )
+        elif report.when == "call" and record["outcome"] == "pending":
+            record["outcome"] = "passed"
+
+    def pytest_sessionfinish(self, session):
+        _write_json(self.path, list(self.records.values()))
+
+
+def _describe_item(item) -> dict:
+    path = Path(str(item.path))
+    markers = {mark.name for mark in item.iter_markers()}
+    modules = sorted(markers & set(MODULES))
+    impl = getattr(getattr(item, "callspec", None), "params", {}).get("a1")
+    return {
+        "nodeid": item.nodeid,
+        "impl": getattr(impl, "name", None),
+        "suite": "hidden" if "suites" in path.parts else "public",
+        "file": path.name,
+        "function": getattr(item, "originalname", item.name),
+        "module": modules[0] if len(modules) == 1 else None,
+        "modules": modules,
+        "gpu": "gpu" in markers,
+        "outcome": "pending",
+        "error": None,
+        "message": "",
+    }

@@ -1,0 +1,126 @@
+"""Keep the rubric, the suites and the handout in step.
+
+``check`` lists rubric entries without a test and tests without points; ``handout_table``
+renders the points table that the handout shows between its POINTS markers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.runner import REPO, clean_environment, suite_paths
+from autograder.scoring import Rubric, load_rubric
+from autograder.seam import MODULES
+
+BEGIN, END = "<!-- BEGIN POINTS -->", "<!-- END POINTS -->"
+
+
+def collect(assignment: str) -> list[dict]:
+    """Descriptions of every test item of the public and hidden suites (one implementation)."""
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
+        out = Path(tmp) / "collected.json"
+        subprocess.run(
+            [sys.executable, "-m", "pytest", *map(str, suite_paths(assignment)),
+             f"--rootdir={REPO}", "--collect-only", "-q", "-p", "_hypothesis_pytestplugin",
+             "-p", "autograder.pytest_report", f"--collect-json={out}",
+             f"--impl=reference={REPO / 'solutions' / assignment}"],
+            cwd=REPO, env=clean_environment(), capture_output=True, text=True, check=False,
+        )
+        return json.loads(out.read_text(encoding="utf-8")) if out.is_file() else []
+
+
+def check(assignment: str) -> list[str]:
+    """Problems: tests without points, rubric entries without a test, tests of no module."""
+    rubric = load_rubric(assignment)
+    items = collect(assignment)
+    tests = {(i["suite"], i["file"], i["function"]): i for i in items}
+    problems = [f"{s}/{f}::{fn}: has no points in the rubric"
+                for (s, f, fn) in sorted(tests.keys() - rubric.points.keys())]
+    problems += [f"{s}/{f}::{fn}: in the rubric but no such test"
+                 for (s, f, fn) in sorted(rubric.points.keys() - tests.keys())]
+    problems += [f"{i['nodeid']}: needs exactly one module marker, has {i['modules']}"
+                 for i in items if i["module"] is None]
+    return problems
+
+
+def handout_table(rubric: Rubric, modules: dict[tuple[str, str, str], str],
+                  gpu: set[tuple[str, str, str]]) -> str:
+    rows = ["| module | public tests | hidden tests | points |", "| --- | ---: | ---: | ---: |"]
+    total = {"public": 0.0, "hidden": 0.0}
+    for module in MODULES:
+        points = {suite: sum(p for k, p in rubric.points.items()
+                             if k[0] == suite and modules.get(k) == module and k not in gpu)
+                  for suite in total}
+        for suite in total:
+            total[suite] += points[suite]
+        rows.append(f"| `{module}.py` | {points['public']:g} | {points['hidden']:g} "
+                    f"| **{points['public'] + points['hidden']:g}** |")
+    rows.append(f"| total | {total['public']:g} | {total['hidden']:g} "
+                f"| **{total['public'] + total['hidden']:g}** |")
+    return "\n".join(rows)
+
+
+def render_handout(assignment: str, text: str) -> str:
+    """``text`` with its points table regenerated from the rubric."""
+    items = collect(assignment)
+    modules = {(i["suite"], i["file"], i["function"]): i["module"] for i in items}
+    gpu = {(i["suite"], i["file"], i["function"]) for i in items if i["gpu"]}
+    table = handout_table(load_rubric(assignment), modules, gpu)
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"the handout has no {BEGIN} ... {END} section")
+    return pattern.sub(lambda _: f"{BEGIN}\n{table}\n{END}", text)
+
+
+def handout_path(assignment: str) -> Path:
+    return REPO / "assignments" / assignment / "README.md"
+
+
+DEFAULT_BUDGETS = {"activations": 30, "neuron": 15, "loss": 10, "polyfit": 20,
+                   "regularization": 10, "splits": 15}
+PUBLIC_SHARE = 0.3
+GPU_POINTS = 0.5
+
+
+def draft(assignment: str, budgets: dict[str, float] = DEFAULT_BUDGETS,
+          public_share: float = PUBLIC_SHARE) -> str:
+    """A rubric in TOML that spreads each module's points evenly over its tests.
+
+    A module's public tests share ``public_share`` of its points and its hidden tests the
+    rest; GPU parity tests get ``GPU_POINTS`` each on top (they count only where CUDA is).
+    """
+    items = collect(assignment)
+    keys: dict[tuple[str, str, str], dict] = {}
+    for item in items:
+        keys.setdefault((item["suite"], item["file"], item["function"]), item)
+    points: dict[tuple[str, str, str], float] = {}
+    for module, budget in budgets.items():
+        for suite, share in (("public", public_share), ("hidden", 1 - public_share)):
+            group = sorted(k for k, i in keys.items()
+                           if k[0] == suite and i["module"] == module and not i["gpu"])
+            if not group:
+                continue
+            each = round(budget * share / len(group), 2)
+            for key in group:
+                points[key] = each
+            points[group[0]] = round(budget * share - each * (len(group) - 1), 2)
+    for key, item in keys.items():
+        if item["gpu"]:
+            points[key] = GPU_POINTS
+    lines = [
+        f"# Points per test of {assignment}. Edit freely; `autograder rubric` checks that every",
+        "# test has points and every entry names a test, and `autograder rubric --write-handout`",
+        "# copies the module totals into the handout.",
+        f'assignment = "{assignment}"',
+    ]
+    for suite in ("public", "hidden"):
+        for file in sorted({k[1] for k in points if k[0] == suite}):
+            lines += ["", f'[{suite}."{file}"]']
+            lines += [f"{fn} = {points[(s, f, fn)]:g}"
+                      for (s, f, fn) in sorted(points) if s == suite and f == file]
+    return "\n".join(lines) + "\n"

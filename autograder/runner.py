@@ -1,0 +1,57 @@
+"""Run the public and hidden suites of an assignment against implementations, in a pytest
+subprocess, and return its per-test records (see ``autograder.pytest_report``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def suite_paths(assignment: str, suites=("public", "hidden")) -> list[Path]:
+    paths = {
+        "public": REPO / "assignments" / assignment / "tests",
+        "hidden": REPO / "autograder" / "suites" / assignment,
+    }
+    return [paths[suite] for suite in suites]
+
+
+def clean_environment() -> dict[str, str]:
+    """The environment for a suite run: no PYTEST_ADDOPTS, no plugins autoloaded from it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def run_suites(
+    impls: list[str],
+    assignment: str = "a1_neurons",
+    suites=("public", "hidden"),
+    paths: list[Path] | None = None,
+    seed: int = 0,
+    extra_args: tuple[str, ...] = (),
+) -> list[dict]:
+    """Records of every test of ``suites`` (or of ``paths``) for each ``--impl`` value."""
+    with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
+        report = Path(tmp) / "report.json"
+        command = [
+            sys.executable, "-m", "pytest",
+            *(str(p) for p in (paths or suite_paths(assignment, suites))),
+            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin",
+            "-p", "autograder.pytest_report", f"--report-json={report}",
+            "--assert=plain", "-q", "--tb=no", "--no-header", f"--seed={seed}",
+            *(f"--impl={impl}" for impl in impls), *extra_args,
+        ]
+        result = subprocess.run(
+            command, cwd=REPO, env=clean_environment(), capture_output=True, text=True
+        )
+        if not report.is_file():
+            tail = (result.stdout + result.stderr).strip().splitlines()[-15:]
+            raise RuntimeError("the test suites did not run:\n" + "\n".join(tail))
+        return json.loads(report.read_text(encoding="utf-8"))

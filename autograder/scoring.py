@@ -1,0 +1,129 @@
+"""Turn per-test records (from ``autograder.pytest_report``) into points, using the rubric.
+
+The rubric (``autograder/rubrics/<assignment>.toml``) gives the points of every test function,
+per suite and file. A parametrised test earns its points in proportion to the cases it passes;
+tests that were skipped everywhere (GPU parity without CUDA) are left out of the maximum.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.seam import MODULES
+
+RUBRIC_DIR = Path(__file__).resolve().parent / "rubrics"
+SUITES = ("public", "hidden")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    assignment: str
+    points: dict[tuple[str, str, str], float]  # (suite, file, function) -> points
+
+    def module_totals(self, modules: dict[tuple[str, str, str], str]) -> dict[str, float]:
+        totals: dict[str, float] = defaultdict(float)
+        for key, value in self.points.items():
+            totals[modules[key]] += value
+        return dict(totals)
+
+
+def load_rubric(assignment: str, path: Path | None = None) -> Rubric:
+    path = path or RUBRIC_DIR / f"{assignment}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    points = {}
+    for suite in SUITES:
+        for file, tests in data.get(suite, {}).items():
+            for function, value in tests.items():
+                if not isinstance(value, int | float) or value < 0:
+                    raise ValueError(f"{path.name}: [{suite}.\"{file}\"] {function}: points must "
+                                     f"be a non-negative number, got {value!r}")
+                points[(suite, file, function)] = float(value)
+    return Rubric(data.get("assignment", assignment), points)
+
+
+@dataclass
+class TestScore:
+    suite: str
+    file: str
+    function: str
+    module: str
+    gpu: bool
+    max_score: float
+    score: float = 0.0
+    passed: int = 0
+    total: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.total and self.passed == self.total else "failed"
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}: {self.function.removeprefix('test_').replace('_', ' ')}"
+
+
+def score_records(records: list[dict], rubric: Rubric, impl: str | None = None):
+    """Scores of one implementation: (list of TestScore that ran, list of skipped test keys)."""
+    grouped: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for record in records:
+        if impl is None or record["impl"] == impl:
+            grouped[(record["suite"], record["file"], record["function"])].append(record)
+    scores, skipped = [], []
+    for key, points in rubric.points.items():
+        cases = grouped.get(key, [])
+        ran = [case for case in cases if case["outcome"] != "skipped"]
+        if cases and not ran:
+            skipped.append(key)
+            continue
+        module = next((c["module"] for c in cases if c["module"]), None) or _module_of(key[1])
+        test = TestScore(*key, module=module, gpu=any(c["gpu"] for c in cases), max_score=points)
+        test.total = len(ran) or 1  # a test that never ran (collection failed) counts as failed
+        test.passed = sum(case["outcome"] == "passed" for case in ran)
+        test.score = round(points * test.passed / test.total, 4)
+        test.messages = sorted({case["message"] for case in ran if case["outcome"] == "failed"})
+        if not ran:
+            test.messages = ["this test did not run (it could not be collected)"]
+        scores.append(test)
+    return scores, skipped
+
+
+def _module_of(file: str) -> str:
+    stem = Path(file).stem.removeprefix("test_")
+    return stem if stem in MODULES else "other"
+
+
+def module_table(scores: list[TestScore]) -> dict[str, dict[str, list[float]]]:
+    """{module: {suite: [score, max]}} in the assignment's module order, plus a 'total' row."""
+    table: dict[str, dict[str, list[float]]] = {}
+    for module in (*MODULES, "other"):
+        rows = [s for s in scores if s.module == module]
+        if rows:
+            table[module] = {
+                suite: [sum(s.score for s in rows if s.suite == suite),
+                        sum(s.max_score for s in rows if s.suite == suite)]
+                for suite in SUITES
+            }
+    table["total"] = {
+        suite: [sum(row[suite][0] for row in table.values()),
+                sum(row[suite][1] for row in table.values())]
+        for suite in SUITES
+    }
+    return table
+
+
+def format_table(title: str, scores: list[TestScore]) -> str:
+    """A plain-text score table, one row per module."""
+    table = module_table(scores)
+    lines = [title, f"{'module':<16}{'public':>14}{'hidden':>14}{'total':>16}"]
+    for module, row in table.items():
+        if module == "total":
+            lines.append("-" * 60)
+        cells = [f"{row[s][0]:6.2f}/{row[s][1]:<6.2f}" for s in SUITES]
+        earned, possible = (row["public"][i] + row["hidden"][i] for i in (0, 1))
+        total = f"{earned:7.2f}/{possible:<7.2f}"
+        lines.append(f"{module:<16}{cells[0]:>14}{cells[1]:>14}{total:>16}")
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""The suites against known implementations: the reference passes every test, the stubs fail
+every graded test with NotImplementedError, every bug-zoo entry fails a hidden test of its
+module, and every alternative implementation passes everything.
+
+The suites run in pytest subprocesses (one for the reference, the stubs and the alternatives;
+one per module for the bugs), two at a time, once per session.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder import rubric
+from autograder.runner import REPO, run_suites, suite_paths
+from autograder.scoring import load_rubric, score_records
+from autograder.seam import MODULES
+
+pytestmark = pytest.mark.slow
+
+REFERENCE = REPO / "solutions" / "a1_neurons"
+ZOO = REPO / "autograder" / "zoo" / "a1_neurons"
+
+
+def zoo_entries(kind: str) -> dict[str, Path]:
+    return {p.name: p for p in sorted((ZOO / kind).iterdir()) if p.is_dir()}
+
+
+def module_of(entry: Path) -> str:
+    files = [p.stem for p in entry.glob("*.py")]
+    assert len(files) == 1 and files[0] in MODULES, f"{entry}: one graded module file expected"
+    return files[0]
+
+
+@pytest.fixture(scope="session")
+def suite_results():
+    """{'main': records of reference/stubs/alternatives, module: records of its bugs}."""
+    main_impls = [f"reference={REFERENCE}", f"stubs={REPO / 'assignments' / 'a1_neurons'}"]
+    main_impls += [f"alt-{name}={path},{REFERENCE}" for name, path in
+                   zoo_entries("alternatives").items()]
+    jobs = {"main": (main_impls, ())}
+    for module in MODULES:
+        bugs = [f"{name}={path},{REFERENCE}" for name, path in zoo_entries("bugs").items()
+                if module_of(path) == module]
+        if bugs:
+            jobs[module] = (bugs, ("-m", module))
+    hidden = suite_paths("a1_neurons", ("hidden",))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            key: pool.submit(run_suites, impls, "a1_neurons",
+                             paths=None if key == "main" else hidden, extra_args=extra)
+            for key, (impls, extra) in jobs.items()
+        }
+        return {key: future.result() for key, future in futures.items()}
+
+
+def records_of(results, impl, key="main"):
+    records = [r for r in results[key] if r["impl"] == impl]
+    assert records, f"no test ran for {impl}"
+    return records
+
+
+def describe(records):
+    return "\n".join(f"{r['nodeid']}: {r['message']}" for r in records)
+
+
+def test_reference_passes_every_public_and_hidden_test(suite_results):
+    records = records_of(suite_results, "reference")
+    failed = [r for r in records if r["outcome"] != "passed" and not r["gpu"]]
+    assert not failed, describe(failed)
+    assert {r["suite"] for r in records} == {"public", "hidden"}
+    assert {r["module"] for r in records} == set(MODULES)
+
+
+def test_gpu_parity_tests_are_the_only_ones_skipped_and_only_without_cuda(suite_results):
+    import torch
+
+    skipped = [r for r in records_of(suite_results, "reference") if r["outcome"] == "skipped"]
+    assert all(r["gpu"] for r in skipped), describe(skipped)
+    if not torch.cuda.is_available():
+        gpu = [r for r in records_of(suite_results, "reference") if r["gpu"]]
+        assert gpu and all(r["outcome"] == "skipped" for r in gpu)
+
+
+def test_stubs_fail_every_graded_test_with_not_implemented_error(suite_results):
+    records = [r for r in records_of(suite_results, "stubs") if r["outcome"] != "skipped"]
+    wrong = [r for r in records if r["outcome"] != "failed" or r["error"] != "NotImplementedError"]
+    assert not wrong, describe(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(zoo_entries("alternatives")))
+def test_alternative_implementation_keeps_full_marks(suite_results, name):
+    failed = [r for r in records_of(suite_results, f"alt-{name}") if r["outcome"] == "failed"]
+    assert not failed, describe(failed)
+
+
+@pytest.mark.parametrize("name", sorted(zoo_entries("bugs")))
+def test_bug_fails_a_hidden_test_of_its_module(suite_results, name):
+    module = module_of(zoo_entries("bugs")[name])
+    records = records_of(suite_results, name, key=module)
+    caught = [r for r in records if r["outcome"] == "failed" and r["module"] == module]
+    assert caught, f"no hidden test of {module} catches the bug zoo entry {name}"
+
+
+def test_zoos_are_big_enough_and_cover_every_module():
+    bugs, alternatives = zoo_entries("bugs"), zoo_entries("alternatives")
+    assert len(bugs) >= 25 and len(alternatives) >= 8
+    assert {module_of(p) for p in bugs.values()} == set(MODULES)
+    for entry in (*bugs.values(), *alternatives.values()):
+        doc = next(entry.glob("*.py")).read_text(encoding="utf-8").split('"""')[1]
+        assert doc.startswith(("BUG:", "ALT:")), f"{entry.name}: docstring must say what it is"
+
+
+def test_scores_reference_full_marks_and_stubs_zero(suite_results):
+    rubric_ = load_rubric("a1_neurons")
+    reference, _ = score_records(suite_results["main"], rubric_, impl="reference")
+    stubs, _ = score_records(suite_results["main"], rubric_, impl="stubs")
+    possible = sum(t.max_score for t in reference)
+    assert possible > 0
+    assert sum(t.score for t in reference) == pytest.approx(possible)
+    assert sum(t.score for t in stubs) == 0
+    assert {t.max_score for t in stubs} == {t.max_score for t in reference}
+
+
+def test_rubric_gives_points_to_exactly_the_existing_tests_and_the_handout_agrees():
+    assert rubric.check("a1_neurons") == []
+    handout = rubric.handout_path("a1_neurons").read_text(encoding="utf-8")
+    assert rubric.render_handout("a1_neurons", handout) == handout, (
+        "run `autograder rubric --write-handout`"
+    )
+
+
+def test_demo_prints_full_marks_for_the_reference_and_zero_for_the_stubs(
+        suite_results, monkeypatch, capsys):
+    from autograder import demo
+
+    monkeypatch.setattr(demo, "run_suites", lambda *a, **k: suite_results["main"])
+    assert demo.run("a1_neurons") == 0
+    out = capsys.readouterr().out
+    reference, stubs = out.split("stubs (")
+    assert "total" in reference and "100.00/100.00" in reference
+    assert "  0.00/100.00" in stubs
