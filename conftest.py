@@ -12,6 +12,7 @@ repository) means that folder.
 
 from __future__ import annotations
 
+import json
 import zlib
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def pytest_addoption(parser):
         help=f"implementation to test (repeatable; default: assignments/{ASSIGNMENT})",
     )
     group.addoption(
+        "--sandboxed",
+        action="store_true",
+        help="run each implementation in a confined process (grading mode)",
+    )
+    group.addoption(
+        "--sandbox-events",
+        metavar="PATH",
+        help="with --sandboxed: write what the sandbox saw (timeouts, tampering, ...) as JSON",
+    )
+    group.addoption(
         "--seed",
         type=int,
         default=0,
@@ -73,11 +84,29 @@ def _parse_impl(value: str) -> tuple[str, list[Path]]:
 
 def pytest_configure(config):
     values = config.getoption("--impl") or [str(ROOT / "assignments" / ASSIGNMENT)]
-    impls = [Implementation(name, paths, INIT_FILE) for name, paths in map(_parse_impl, values)]
-    names = [impl.name for impl in impls]
+    parsed = [_parse_impl(value) for value in values]
+    names = [name for name, _ in parsed]
     if len(set(names)) != len(names):
         raise pytest.UsageError(f"--impl names must be unique, got {names}")
-    config.stash[_IMPLS] = impls
+    if config.getoption("--sandboxed"):
+        from autograder.sandbox import SandboxImplementation
+
+        factory = SandboxImplementation
+    else:
+        factory = Implementation
+    config.stash[_IMPLS] = [factory(name, paths, INIT_FILE) for name, paths in parsed]
+
+
+def pytest_unconfigure(config):
+    impls = config.stash.get(_IMPLS, [])
+    events = []
+    for impl in impls:
+        if hasattr(impl, "close"):
+            events += [{"impl": impl.name, **event} for event in impl.events]
+            impl.close()
+    path = config.getoption("--sandbox-events")
+    if path:
+        Path(path).write_text(json.dumps(events), encoding="utf-8")
 
 
 _IMPLS = pytest.StashKey[list]()

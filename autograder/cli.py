@@ -52,6 +52,31 @@ def _rubric(args) -> int:
     return 1 if problems else 0
 
 
+class UsageError(Exception):
+    """Unusable arguments: exit 2 with one line."""
+
+
+def _check_assignment(assignment: str) -> None:
+    if assignment not in ASSIGNMENTS:
+        raise UsageError(f"unknown assignment {assignment!r} (known: {', '.join(ASSIGNMENTS)})")
+
+
+def _grade(args) -> int:
+    from . import grade, report
+
+    _check_assignment(args.assignment)
+    submission = Path(args.submission)
+    if not submission.is_dir():
+        raise UsageError(f"{args.submission}: no such directory")
+    outcome = grade.grade(submission, args.assignment, public_only=args.public_only,
+                          timeout=args.timeout)
+    grade.write_outputs(outcome, Path(args.output), args.markdown and Path(args.markdown),
+                        args.junit and Path(args.junit))
+    print(report.terminal(outcome, f"{args.assignment}: {submission}"))
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -71,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
     demo.set_defaults(handler=_demo)
 
+    grade = commands.add_parser("grade", help="grade one submission into results.json")
+    grade.add_argument("submission", help="folder with the module files, or a student checkout")
+    grade.add_argument("--assignment", default="a1_neurons")
+    grade.add_argument("-o", "--output", default="results.json", help="results.json to write")
+    grade.add_argument("--public-only", action="store_true", help="run the public suite only")
+    grade.add_argument("--markdown", metavar="PATH", help="also write the Markdown summary")
+    grade.add_argument("--junit", metavar="PATH", help="also write JUnit XML")
+    grade.add_argument("--timeout", type=float, default=900.0,
+                       help="seconds for the whole run (default 900)")
+    grade.set_defaults(handler=_grade)
+
     rubric = commands.add_parser(
         "rubric", help="check that the rubric gives points to exactly the tests that exist"
     )
@@ -88,7 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"autograder {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.seam import MODULES
-
-MESSAGE_LIMIT = 500
+from autograder.seam import MODULES, describe_exception
 
 
 def pytest_addoption(parser):
@@ -43,28 +41,13 @@ def _write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
-def describe_exception(error: BaseException) -> str:
-    """'Type: message', with the student file and line where the error was raised, if any."""
-    text = str(error).strip().splitlines()
-    message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
-    if isinstance(error, AssertionError | NotImplementedError):
-        return message[:MESSAGE_LIMIT]
-    where = None
-    tb = error.__traceback__
-    while tb is not None:  # innermost frame inside one of the assignment's module files
-        filename = tb.tb_frame.f_code.co_filename
-        if Path(filename).stem in MODULES and "suites" not in Path(filename).parts:
-            where = f"{Path(filename).name}, line {tb.tb_lineno}"
-        tb = tb.tb_next
-    if where:
-        message = f"{message} (raised in {where})"
-    return message[:MESSAGE_LIMIT]
-
-
 class _Recorder:
+    """Appends one JSON line per finished test, so a run killed midway keeps what it did."""
+
     def __init__(self, path: Path):
         self.path = path
         self.records: dict[str, dict] = {}
+        self.stream = path.open("w", encoding="utf-8")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -86,9 +69,23 @@ class _Recorder:
                 )
         elif report.when == "call" and record["outcome"] == "pending":
             record["outcome"] = "passed"
+        if report.when == "teardown":
+            self.stream.write(json.dumps(self.records.pop(item.nodeid)) + "\n")
+            self.stream.flush()
 
-    def pytest_sessionfinish(self, session):
-        _write_json(self.path, list(self.records.values()))
+    def pytest_unconfigure(self):
+        self.stream.close()
+
+
+def read_records(path: Path) -> list[dict]:
+    """The records of a report file; a line cut short by a kill is dropped."""
+    records = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return records
 
 
 def _describe_item(item) -> dict:

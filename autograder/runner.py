@@ -3,12 +3,15 @@ subprocess, and return its per-test records (see ``autograder.pytest_report``)."
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from autograder.pytest_report import read_records
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,6 +39,7 @@ def run_suites(
     paths: list[Path] | None = None,
     seed: int = 0,
     extra_args: tuple[str, ...] = (),
+    timeout: float | None = None,
 ) -> list[dict]:
     """Records of every test of ``suites`` (or of ``paths``) for each ``--impl`` value."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
@@ -48,10 +52,24 @@ def run_suites(
             "--assert=plain", "-q", "--tb=no", "--no-header", f"--seed={seed}",
             *(f"--impl={impl}" for impl in impls), *extra_args,
         ]
-        result = subprocess.run(
-            command, cwd=REPO, env=clean_environment(), capture_output=True, text=True
-        )
+        output = run_bounded(command, timeout)
         if not report.is_file():
-            tail = (result.stdout + result.stderr).strip().splitlines()[-15:]
+            tail = output.strip().splitlines()[-15:]
             raise RuntimeError("the test suites did not run:\n" + "\n".join(tail))
-        return json.loads(report.read_text(encoding="utf-8"))
+        return read_records(report)
+
+
+def run_bounded(command: list[str], timeout: float | None) -> str:
+    """Run ``command`` in its own process group; past ``timeout`` kill the whole group."""
+    process = subprocess.Popen(
+        command, cwd=REPO, env=clean_environment(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        output += f"\n[killed after {timeout:g} s]"
+    return output

@@ -25,7 +25,6 @@ import importlib
 import importlib.util
 import itertools
 import sys
-import types
 from pathlib import Path
 
 import torch
@@ -99,17 +98,40 @@ def guarded(module: str, function):
 class GuardedModule:
     """A read-only view of a student module whose functions run under the module's guard."""
 
-    def __init__(self, name: str, module: types.ModuleType):
+    def __init__(self, name: str, module):
         self._name, self._module = name, module
 
     def __getattr__(self, attribute: str):
         value = getattr(self._module, attribute)
-        if isinstance(value, types.FunctionType):
+        # Any callable but a class runs guarded: `logistic = torch.sigmoid` is a builtin, and
+        # a functools.partial or a callable object is no FunctionType either.
+        if callable(value) and not isinstance(value, type):
             return guarded(self._name, value)
         return value
 
     def __repr__(self) -> str:
         return f"<{self._name} from {getattr(self._module, '__file__', '?')}>"
+
+
+MESSAGE_LIMIT = 500
+
+
+def describe_exception(error: BaseException) -> str:
+    """'Type: message', with the student file and line where the error was raised, if any."""
+    text = str(error).strip().splitlines()
+    message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
+    if isinstance(error, AssertionError | NotImplementedError):
+        return message[:MESSAGE_LIMIT]
+    where = None
+    tb = error.__traceback__
+    while tb is not None:  # innermost frame inside one of the assignment's module files
+        filename = tb.tb_frame.f_code.co_filename
+        if Path(filename).stem in MODULES and "suites" not in Path(filename).parts:
+            where = f"{Path(filename).name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    if where:
+        message = f"{message} (raised in {where})"
+    return message[:MESSAGE_LIMIT]
 
 
 _package_counter = itertools.count()
@@ -143,6 +165,10 @@ class Implementation:
             raise AttributeError(f"{ASSIGNMENT} has no graded module {name!r}")
         cached = self._modules.get(name)
         if isinstance(cached, ImplementationImportError):
+            raise ImplementationImportError(str(cached))
+        if cached is None and not any((p / f"{name}.py").is_file() for p in self.paths):
+            cached = self._modules[name] = ImplementationImportError(
+                f"{name}.py is missing from the submission")
             raise ImplementationImportError(str(cached))
         if cached is None:
             self._load_package()

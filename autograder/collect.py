@@ -1,0 +1,100 @@
+"""Step 1 of grading: take the assignment's module files from a submission, and nothing else.
+
+A submission is a folder that holds the module files, or a checkout of the student repository
+(which holds ``assignments/<assignment>/``). Only regular files named after the graded modules
+are read; everything else (a ``conftest.py``, ``pytest.ini``, ``sitecustomize.py``, ``.pth``
+files, symlinks, extra modules, edited public tests) is listed as ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.seam import MODULES
+
+MAX_MODULE_BYTES = 512 * 1024
+MAX_LISTED = 20  # ignored files named in a flag; the rest are counted
+REPO = Path(__file__).resolve().parent.parent
+# files a checkout of the student repository has anyway; ignored without a word when unchanged
+_CHECKOUT_CONFIG = ("conftest.py", "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini",
+                    "sitecustomize.py", "usercustomize.py")
+
+
+@dataclass
+class Submission:
+    root: Path
+    package_dir: Path
+    files: dict[str, str] = field(default_factory=dict)  # "activations.py" -> source
+    missing: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    ignored_count: int = 0
+
+    @property
+    def digest(self) -> str:
+        """sha256 over the graded files: the identity of what is graded."""
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode() + b"\0" + self.files[name].encode() + b"\0")
+        return h.hexdigest()
+
+
+def find_package_dir(path: Path, assignment: str) -> Path:
+    checkout = path / "assignments" / assignment
+    return checkout if checkout.is_dir() else path
+
+
+def collect(path: Path, assignment: str) -> Submission:
+    path = Path(path)
+    package_dir = find_package_dir(path, assignment)
+    submission = Submission(root=path, package_dir=package_dir)
+    for module in MODULES:
+        file = package_dir / f"{module}.py"
+        if file.is_symlink():
+            submission.missing.append(f"{module}.py (a symlink; only regular files are graded)")
+        elif not file.is_file():
+            submission.missing.append(f"{module}.py")
+        elif file.stat().st_size > MAX_MODULE_BYTES:
+            submission.missing.append(f"{module}.py (larger than {MAX_MODULE_BYTES // 1024} KiB)")
+        else:
+            submission.files[f"{module}.py"] = file.read_bytes().decode("utf-8", "replace")
+    _list_ignored(submission, assignment)
+    return submission
+
+
+def _same_as_ours(file: Path, ours: Path) -> bool:
+    try:
+        return (not file.is_symlink() and ours.is_file() and file.stat().st_size < 2**20
+                and file.read_bytes() == ours.read_bytes())
+    except OSError:
+        return False
+
+
+def _list_ignored(submission: Submission, assignment: str) -> None:
+    ours = REPO / "assignments" / assignment
+    graded = {f"{m}.py" for m in MODULES}
+    ignored: list[str] = []
+    walked = 0
+    for file in sorted(submission.package_dir.rglob("*")):
+        walked += 1
+        if walked > 10_000:
+            ignored.append("... (more files not examined)")
+            break
+        relative = file.relative_to(submission.package_dir)
+        if "__pycache__" in relative.parts or (file.is_dir() and not file.is_symlink()):
+            continue
+        if str(relative) in graded and not file.is_symlink():
+            continue
+        if _same_as_ours(file, ours / relative):
+            continue
+        ignored.append(str(relative) + (" (symlink)" if file.is_symlink() else ""))
+    if submission.package_dir != submission.root:  # a checkout: its own config files
+        for name in _CHECKOUT_CONFIG:
+            file = submission.root / name
+            if (file.exists() or file.is_symlink()) and not _same_as_ours(file, REPO / name):
+                ignored.append(f"{name} (at the top of the repository)")
+        ignored += [f"{p.name} (at the top of the repository)"
+                    for p in sorted(submission.root.glob("*.pth"))]
+    submission.ignored_count = len(ignored)
+    submission.ignored = ignored[:MAX_LISTED]

@@ -1,0 +1,92 @@
+"""What an instructor must look at: flags derived from test records, sandbox events, the
+submission's files and a static read of its source (parsed, never run)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from autograder.seam import MODULES
+
+SUSPICIOUS_IMPORTS = {
+    "os", "sys", "subprocess", "socket", "ctypes", "importlib", "builtins", "gc", "inspect",
+    "atexit", "signal", "threading", "multiprocessing", "pytest", "_pytest", "shutil",
+    "pathlib", "urllib", "requests", "http", "pickle", "marshal", "code", "runpy", "sysconfig",
+    "site", "io", "tempfile", "glob", "hypothesis", "unittest", "traceback", "types",
+}
+SUSPICIOUS_CALLS = {"eval", "exec", "compile", "__import__", "open", "globals", "setattr",
+                    "delattr", "breakpoint", "input", "getattr"}
+
+
+def flag(kind: str, module: str | None, message: str) -> dict:
+    return {"kind": kind, "module": module, "message": message}
+
+
+def static_flags(files: dict[str, str]) -> list[dict]:
+    """suspicious-code: imports and calls that a solution of this assignment never needs."""
+    flags = []
+    for name, source in sorted(files.items()):
+        module = name.removesuffix(".py")
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue  # the tests report the syntax error
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names} & SUSPICIOUS_IMPORTS
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= {node.module.split(".")[0]} & SUSPICIOUS_IMPORTS
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                found |= {node.func.id} & SUSPICIOUS_CALLS
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("__") and node.attr in (
+                    "__globals__", "__builtins__", "__code__", "__subclasses__", "__eq__"):
+                found.add(node.attr)
+        if found:
+            flags.append(flag("suspicious-code", module,
+                              f"{name} uses {', '.join(sorted(found))}, which this assignment "
+                              "never needs: read the file"))
+    return flags
+
+
+def record_flags(records: list[dict]) -> list[dict]:
+    """test-set-leakage and forbidden-api, from the test outcomes."""
+    flags = []
+    leaked = [r for r in records if r["outcome"] == "failed" and "leakage" in r["function"]
+              and r.get("error") == "AssertionError"]
+    if leaked:
+        flags.append(flag(
+            "test-set-leakage", "splits",
+            "select_and_evaluate changed its choice of model (M, λ, w or val_rms) when only the "
+            "test split's values were changed: the test set influenced training or model "
+            f"selection ({len(leaked)} leakage checks failed)."))
+    forbidden: dict[str, set[str]] = {}
+    for record in records:
+        if record.get("error") == "ForbiddenAPIError":
+            match = re.search(r"(\w+)\.py calls torch's '([^']+)'", record["message"])
+            module, api = (match.group(1), match.group(2)) if match else (record["module"], "?")
+            forbidden.setdefault(module, set()).add(api)
+    for module, apis in sorted(forbidden.items()):
+        flags.append(flag("forbidden-api", module,
+                          f"{module}.py calls {', '.join(sorted(apis))}, which the assignment "
+                          "forbids there; the tests that reached it failed."))
+    return flags
+
+
+def event_flags(events: list[dict]) -> list[dict]:
+    """timeout, resource-limit, tampering, suspicious-code: what the sandbox saw."""
+    grouped: dict[tuple[str, str | None], list[str]] = {}
+    for event in events:
+        module = event.get("module") or _module_in(event.get("call", "") or event.get("where", ""))
+        grouped.setdefault((event["kind"], module), []).append(event["message"])
+    flags = []
+    for (kind, module), messages in sorted(grouped.items(), key=lambda kv: (kv[0][0],
+                                                                           kv[0][1] or "")):
+        unique = list(dict.fromkeys(messages))
+        more = f" (and {len(unique) - 3} more)" if len(unique) > 3 else ""
+        flags.append(flag(kind, module, "; ".join(unique[:3]) + more))
+    return flags
+
+
+def _module_in(text: str) -> str | None:
+    return next((m for m in MODULES if text.startswith(m) or f"{m}.py" in text), None)

@@ -1,0 +1,114 @@
+"""``autograder grade``: one submission, from its folder to results.json.
+
+The pipeline, in order (each step a module of its own):
+
+1. ``collect``  take the assignment's module files from the submission, list the rest as ignored;
+2. ``stage``    copy them into a private folder and derive the run's secret seed;
+3. ``runner``   run the grader's own public and hidden suites in a pytest process of the
+                grader's, which reaches the submission only through ``sandbox`` (a confined
+                process speaking plain data);
+4. ``scoring``  points from the rubric; ``flags`` from the records, the sandbox and the source;
+5. ``report``   results.json, Markdown, JUnit XML and the terminal table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import collect, flags, report, runner
+from autograder.sandbox import kill_uid
+from autograder.scoring import load_rubric, score_records
+
+DEFAULT_SECRET = "change-me: set AUTOGRADER_SECRET for real grading"
+RUN_TIMEOUT = 900.0  # seconds for the whole suite run of one submission
+
+
+def secret() -> tuple[bytes, str]:
+    """The grading secret and where it came from (never shipped to students)."""
+    if os.environ.get("AUTOGRADER_SECRET"):
+        return os.environ["AUTOGRADER_SECRET"].encode(), "AUTOGRADER_SECRET"
+    path = os.environ.get("AUTOGRADER_SECRET_FILE")
+    if path and Path(path).is_file():
+        return Path(path).read_bytes().strip(), "AUTOGRADER_SECRET_FILE"
+    return DEFAULT_SECRET.encode(), "default (not secret)"
+
+
+def derive_seed(digest: str) -> int:
+    """A seed nobody can predict without the secret, fixed for a given submission."""
+    key, _ = secret()
+    return int.from_bytes(hmac.new(key, digest.encode(), hashlib.sha256).digest()[:4], "big")
+
+
+def stage(submission: collect.Submission, directory: Path) -> Path:
+    """Step 2: the graded files, alone, in a folder only the grader can read."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name, text in submission.files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
+          timeout: float = RUN_TIMEOUT) -> report.Outcome:
+    started = time.monotonic()
+    submission = collect.collect(Path(path), assignment)
+    seed = derive_seed(submission.digest)
+    suites = ("public",) if public_only else ("public", "hidden")
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
+        staged = stage(submission, Path(tmp) / "submission")
+        events_file = Path(tmp) / "events.json"
+        try:
+            records = runner.run_suites(
+                [f"submission={staged}"], assignment, suites=suites, seed=seed, timeout=timeout,
+                extra_args=("--sandboxed", f"--sandbox-events={events_file}"),
+            )
+        except RuntimeError as error:  # the grader's own failure: say so, score what we have
+            records = []
+            notes.append(f"grader error: {str(error).splitlines()[0]}")
+        finally:
+            from autograder.sandbox import DEFAULT_UID
+
+            kill_uid(DEFAULT_UID)
+        events = json.loads(events_file.read_text()) if events_file.is_file() else []
+    rubric = load_rubric(assignment)
+    if public_only:
+        rubric = type(rubric)(rubric.assignment,
+                              {k: v for k, v in rubric.points.items() if k[0] == "public"})
+    scores, skipped = score_records(records, rubric)
+    found = flags.record_flags(records) + flags.event_flags(events) + flags.static_flags(
+        submission.files)
+    if submission.ignored:
+        more = submission.ignored_count - len(submission.ignored)
+        found.append(flags.flag(
+            "ignored-files", None,
+            "only the six module files are graded; ignored: " + ", ".join(submission.ignored)
+            + (f" and {more} more" if more > 0 else "")))
+    if submission.missing:
+        notes.append("missing from the submission: " + ", ".join(submission.missing))
+    _, secret_source = secret()
+    return report.Outcome(
+        assignment=assignment, scores=scores, skipped=skipped, flags=found,
+        execution_time=time.monotonic() - started, public_only=public_only, notes=notes,
+        extra={"submission_sha256": submission.digest, "secret": secret_source},
+    )
+
+
+def write_outputs(outcome: report.Outcome, results: Path, markdown: Path | None = None,
+                  junit: Path | None = None) -> None:
+    """Write each file atomically (a reader never sees half a file)."""
+    outputs = {results: json.dumps(report.results_json(outcome), indent=2).encode()}
+    if markdown:
+        outputs[markdown] = report.markdown(outcome).encode()
+    if junit:
+        outputs[junit] = report.junit_xml(outcome)
+    for target, data in outputs.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)

@@ -1,0 +1,330 @@
+"""The sandboxed student process: imports a submission and runs its functions on request.
+
+Started by ``autograder.sandbox.Sandbox`` as ``python -m autograder.worker``. Before it touches
+student code it confines itself (see ``confine``): resource limits, no network, and, when it
+starts as root, private temporary directories, hidden grader files and an unprivileged uid.
+It then answers requests on a pipe in the plain-data wire format. Nothing it sends back can run
+code in the grader; anything it does (patching torch, exiting, flooding output, hanging) costs
+only the calls it makes, and is reported as an event so that the grader can flag it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import ctypes
+import os
+import resource
+import sys
+import traceback
+from pathlib import Path
+
+import torch
+
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 16384, 1 << 18
+EXCEPTIONS_THAT_CROSS = {
+    "ValueError", "TypeError", "NotImplementedError", "RuntimeError", "IndexError",
+    "KeyError", "ZeroDivisionError", "AttributeError", "AssertionError", "ArithmeticError",
+    "OverflowError", "FloatingPointError", "MemoryError", "RecursionError", "ImportError",
+    "ModuleNotFoundError", "NameError", "UnboundLocalError", "LookupError", "OSError",
+    "PermissionError", "BlockingIOError", "StopIteration", "ForbiddenAPIError",
+    "ImplementationImportError", "WireError", "SystemExit", "KeyboardInterrupt",
+}
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount_tmpfs(libc, path: str, size: str = "64m") -> None:
+    if os.path.isdir(path):
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                   f"size={size},mode=1777".encode())
+
+
+def _expose_python(libc) -> bool:
+    """Let an unprivileged uid read the Python installation under a private directory.
+
+    pyenv puts Python under /root (mode 0700). Inside our own mount namespace, each such
+    directory on the way is covered with a world-readable tmpfs into which only the one child
+    on the way is bind-mounted back. True if every path is readable afterwards.
+    """
+    stage = Path("/tmp/.autograder-expose")
+    targets = {Path(os.path.realpath(p)) for p in (sys.base_prefix, sys.prefix,
+                                                      os.path.dirname(sys.executable))}
+    for target in sorted(targets):
+        for depth in range(1, len(target.parts) - 1):
+            directory = Path(*target.parts[: depth + 1])
+            if os.stat(directory).st_mode & 0o005 == 0o005:
+                continue
+            child = target.parts[depth + 1]
+            held = stage / str(abs(hash(directory)))
+            held.mkdir(parents=True, exist_ok=True)
+            if libc.mount(str(directory / child).encode(), str(held).encode(), None,
+                          0x1000 | MS_REC, None) != 0:  # MS_BIND
+                return False
+            libc.mount(b"tmpfs", str(directory).encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                       b"size=1m,mode=0755")
+            (directory / child).mkdir(exist_ok=True)
+            if libc.mount(str(held).encode(), str(directory / child).encode(), None,
+                          0x1000 | MS_REC, None) != 0:
+                return False
+    return all(os.access(t, os.R_OK | os.X_OK) for t in targets)
+
+
+def confine(config: dict) -> dict:
+    """Limit this process before student code runs; returns what could be applied."""
+    applied = {}
+    exposed = False
+    libc = _libc()
+    is_root = os.geteuid() == 0
+    if is_root and libc.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0:
+        applied["network"] = "none (own network namespace)"
+        libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+        for path in ("/tmp", "/var/tmp", "/dev/shm"):
+            _mount_tmpfs(libc, path)
+        for path in config.get("hide", []):  # hidden suites, solutions, zoo, secrets
+            if os.path.isdir(path):
+                libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY, b"size=1k,mode=0")
+        applied["filesystem"] = "private /tmp; grader files hidden"
+        exposed = _expose_python(libc)
+    elif not is_root and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+        applied["network"] = "none (user and network namespace)"
+    work = Path(config["workdir"])
+    work.mkdir(parents=True, exist_ok=True)
+    package = work / "submission"
+    package.mkdir(exist_ok=True)
+    for name, text in config["files"].items():
+        (package / name).write_text(text, encoding="utf-8")
+    uid = config.get("uid")
+    if is_root and uid is not None and not exposed:
+        uid = None  # cannot drop privileges without breaking Python itself
+        applied["user"] = "root (the Python installation is not readable by other users)"
+    if is_root and uid is not None:
+        for path in (work, package, *package.iterdir()):
+            os.chown(path, uid, uid)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        applied["user"] = f"uid {uid}"
+    limits = {
+        resource.RLIMIT_AS: config.get("memory_bytes", 4 * 2**30),
+        resource.RLIMIT_FSIZE: config.get("file_bytes", 16 * 2**20),
+        resource.RLIMIT_NOFILE: 256,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_CPU: config.get("cpu_seconds", 600),
+    }
+    if uid is not None and is_root:  # counts the sandbox uid's processes and threads only
+        limits[resource.RLIMIT_NPROC] = config.get("processes", 64)
+    for kind, value in limits.items():
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            continue
+    applied["limits"] = "memory, file size, open files, CPU time" + (
+        ", processes" if resource.RLIMIT_NPROC in limits else "")
+    os.chdir(work)
+    return applied
+
+
+def _snapshot():
+    """Identities of the objects a tampering submission would patch."""
+    import numpy
+
+    watched = {f"builtins.{k}": id(v) for k, v in vars(builtins).items()}
+    for owner, names in ((torch, ("allclose", "equal", "isclose", "testing", "Tensor")),
+                         (torch.Tensor, ("__eq__", "__ne__", "__bool__", "allclose", "tolist")),
+                         (numpy, ("allclose", "array_equal", "isclose", "testing", "ndarray"))):
+        for name in names:
+            watched[f"{getattr(owner, '__name__', owner)}.{name}"] = id(getattr(owner, name))
+    return watched
+
+
+def _global_rng_state() -> tuple:
+    """A fingerprint of numpy's and torch's global random state."""
+    import numpy
+
+    kind, keys, position, *_ = numpy.random.get_state()
+    return kind, keys.tobytes(), position, torch.random.initial_seed(), bytes(
+        torch.random.get_rng_state().numpy())
+
+
+def _watch_atexit(package_dir: Path, events: list) -> None:
+    """Record atexit handlers registered from the submission's files (they never run)."""
+    register = atexit.register
+
+    def watched_register(function, *args, **kwargs):
+        caller = sys._getframe(1).f_code.co_filename
+        if Path(caller).parent == package_dir:
+            events.append({"kind": "tampering", "where": Path(caller).name,
+                           "message": "registered an atexit handler (it will not run)"})
+        return register(function, *args, **kwargs)
+
+    atexit.register = watched_register
+
+
+class Worker:
+    def __init__(self, package_dir: Path, init_file: Path, events: list):
+        from autograder.seam import Implementation
+
+        self.impl = Implementation("submission", [package_dir], init_file)
+        _watch_atexit(package_dir, events)
+        self.events = events
+        self.baseline = _snapshot()
+        self.graphs: dict[int, tuple] = {}
+        self.graphs: dict[int, tuple] = {}
+
+    def check_tampering(self, where: str) -> None:
+        now = _snapshot()
+        changed = sorted(k for k in self.baseline if now.get(k) != self.baseline[k])
+        if changed:
+            self.events.append({"kind": "tampering", "where": where,
+                                "message": "patched " + ", ".join(changed[:5])})
+            self.baseline = now
+        harness = sorted(m for m in sys.modules if m.split(".")[0] in (
+            "pytest", "_pytest", "pluggy", "autograder.runner", "hypothesis"))
+        if harness:
+            self.events.append({"kind": "suspicious-code", "where": where,
+                                "message": "imported the test harness: " + ", ".join(harness[:3])})
+            for name in harness:
+                sys.modules.pop(name, None)
+
+    def resolve(self, ref):
+        from autograder import wire
+
+        if ref.module == "torch" and ref.name in wire.TORCH_FUNCTIONS:
+            return wire.TORCH_FUNCTIONS[ref.name]
+        return getattr(self.impl.module(ref.module), ref.name)
+
+    def handle(self, request: dict, buffers: list[bytes]):
+        from autograder import wire
+
+        op = request["op"]
+        if op == "import":
+            self.impl.module(request["module"])
+            self.check_tampering(f"import of {request['module']}.py")
+            return None, []
+        if op == "attr":
+            value = getattr(self.impl.module(request["module"]), request["name"])
+            if isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields"):
+                return {"kind": "namedtuple", "name": value.__name__,
+                        "fields": list(value._fields)}, []
+            return {"kind": "function" if callable(value) else "other"}, []
+        if op == "backward":
+            return self.backward(request, buffers)
+        if op != "call":
+            raise ValueError(f"unknown op {op!r}")
+        function = getattr(self.impl.module(request["module"]), request["function"])
+        args = wire.decode(request["args"], buffers, self.resolve)
+        kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+        rng_before = _global_rng_state()
+        if request.get("grad"):
+            result = self.impl.value_and_grad(function, *args, **kwargs)
+        else:
+            result = function(*args, **kwargs)
+        extra = {"global_rng": True} if _global_rng_state() != rng_before else {}
+        self.check_tampering(f"{request['module']}.{request['function']}")
+        out: list[bytes] = []
+        encoded = wire.encode(result, out, self.function_ref)
+        if request.get("track"):  # keep the graph: the grader may ask for gradients later
+            inputs = [t for t in wire.data_leaves([args, kwargs]) if isinstance(
+                t, torch.Tensor) and t.requires_grad]
+            outputs = [t for t in wire.data_leaves(result) if isinstance(
+                t, torch.Tensor) and t.requires_grad]
+            if inputs and outputs:
+                self.graphs[request["track"]] = (inputs, outputs)
+                while len(self.graphs) > 256:
+                    self.graphs.pop(next(iter(self.graphs)))
+                extra["tracked"] = True
+        # In-place changes of the arguments travel back so the caller sees them too.
+        after: list[bytes] = []
+        wire.encode([args, kwargs], after, self.function_ref)
+        changed = {}
+        if len(after) == len(buffers):  # same structure: compare argument data byte for byte
+            changed = {i: after[i] for i in range(len(after)) if after[i] != buffers[i]}
+        return {"result": encoded, **extra, "mutated": {
+            str(i): len(out) + k for k, i in enumerate(changed)}}, out + list(changed.values())
+
+    def backward(self, request: dict, buffers: list[bytes]):
+        from autograder import wire
+
+        inputs, outputs = self.graphs[request["track"]]
+        grad_outputs = wire.decode(request["grad_outputs"], buffers)
+        grads = torch.autograd.grad(outputs, inputs, grad_outputs=grad_outputs,
+                                    allow_unused=True, retain_graph=True)
+        out: list[bytes] = []
+        return {"result": wire.encode(list(grads), out)}, out
+
+    def function_ref(self, value):
+        from autograder import wire
+
+        for name, function in wire.TORCH_FUNCTIONS.items():
+            if value is function:
+                return wire.FunctionRef("torch", name)
+        module = getattr(value, "__module__", "") or ""
+        name = getattr(value, "__name__", "")
+        short = module.rsplit(".", 1)[-1]
+        return wire.FunctionRef(short, name) if short and name else None
+
+
+def describe_error(error: BaseException) -> dict:
+    from autograder.seam import describe_exception
+
+    kind = type(error).__name__
+    return {"type": kind if kind in EXCEPTIONS_THAT_CROSS else "RuntimeError",
+            "original": kind, "message": describe_exception(error)}
+
+
+def main() -> None:
+    from autograder import wire
+
+    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
+    inbox, outbox = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+    config, _ = wire.read_message(inbox)
+    import numpy  # noqa: F401 - imported before confinement, as root, once
+    import torch
+
+    torch.set_num_threads(1)
+    applied = confine(config)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    events: list[dict] = []
+    package = Path(config["workdir"]) / "submission"
+    init_file = package / "__init__.py"
+    worker = Worker(package, init_file, events)
+    wire.write_message(outbox, {"ready": applied}, [])
+    sys.setrecursionlimit(10_000)
+    while True:
+        try:
+            request, buffers = wire.read_message(inbox)
+        except EOFError:
+            break
+        try:
+            reply, out = worker.handle(request, buffers)
+            reply = reply or {}
+        except SystemExit as error:
+            events.append({"kind": "tampering", "where": request.get("function", "import"),
+                           "message": "called sys.exit / raised SystemExit"})
+            reply, out = {"error": describe_error(error)}, []
+        except BaseException as error:  # student code may raise anything
+            reply, out = {"error": describe_error(error)}, []
+        reply["events"], events[:] = list(events), []
+        try:
+            wire.write_message(outbox, reply, out)
+        except wire.WireError as error:
+            wire.write_message(outbox, {"error": {"type": "TypeError", "original": "WireError",
+                                                  "message": f"TypeError: {error}"}}, [])
+        except (ValueError, TypeError, OverflowError) as error:  # JSON could not encode it
+            wire.write_message(outbox, {"error": {"type": "TypeError", "original": "WireError",
+                                                  "message": f"TypeError: {error}"}}, [])
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BaseException:  # never let a traceback reach the grader's terminal
+        traceback.print_exc(file=open(os.devnull, "w"))  # noqa: SIM115
+        os._exit(1)
