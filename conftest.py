@@ -54,6 +54,12 @@ def pytest_addoption(parser):
         help="run each implementation in a confined process (grading mode)",
     )
     group.addoption(
+        "--sandbox-uid",
+        type=int,
+        default=64000,
+        help="with --sandboxed, run as root: the unprivileged uid of the student process",
+    )
+    group.addoption(
         "--sandbox-events",
         metavar="PATH",
         help="with --sandboxed: write what the sandbox saw (timeouts, tampering, ...) as JSON",
@@ -91,10 +97,12 @@ def pytest_configure(config):
     if config.getoption("--sandboxed"):
         from autograder.sandbox import SandboxImplementation
 
-        factory = SandboxImplementation
+        uid = config.getoption("--sandbox-uid")
+        impls = [SandboxImplementation(name, paths, INIT_FILE, uid=uid + index)
+                 for index, (name, paths) in enumerate(parsed)]
     else:
-        factory = Implementation
-    config.stash[_IMPLS] = [factory(name, paths, INIT_FILE) for name, paths in parsed]
+        impls = [Implementation(name, paths, INIT_FILE) for name, paths in parsed]
+    config.stash[_IMPLS] = impls
 
 
 def pytest_unconfigure(config):

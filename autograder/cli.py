@@ -77,6 +77,13 @@ def _grade(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    from . import validate
+
+    _check_assignment(args.assignment)
+    return validate.run(args.assignment, jobs=args.jobs, only=args.only)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -106,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout", type=float, default=900.0,
                        help="seconds for the whole run (default 900)")
     grade.set_defaults(handler=_grade)
+
+    validate = commands.add_parser(
+        "validate", help="prove the grader on the reference, the stubs and the zoos")
+    validate.add_argument("--assignment", default="a1_neurons")
+    validate.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    validate.add_argument("only", nargs="*",
+                          help="case names or kinds (bug, alternative, hostile) to run")
+    validate.set_defaults(handler=_validate)
 
     rubric = commands.add_parser(
         "rubric", help="check that the rubric gives points to exactly the tests that exist"

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import collect, flags, report, runner
-from autograder.sandbox import kill_uid
+from autograder.sandbox import DEFAULT_UID, kill_uid
 from autograder.scoring import load_rubric, score_records
 
 DEFAULT_SECRET = "change-me: set AUTOGRADER_SECRET for real grading"
@@ -54,7 +54,7 @@ def stage(submission: collect.Submission, directory: Path) -> Path:
 
 
 def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
-          timeout: float = RUN_TIMEOUT) -> report.Outcome:
+          timeout: float = RUN_TIMEOUT, uid: int = DEFAULT_UID) -> report.Outcome:
     started = time.monotonic()
     submission = collect.collect(Path(path), assignment)
     seed = derive_seed(submission.digest)
@@ -66,15 +66,14 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
         try:
             records = runner.run_suites(
                 [f"submission={staged}"], assignment, suites=suites, seed=seed, timeout=timeout,
-                extra_args=("--sandboxed", f"--sandbox-events={events_file}"),
+                extra_args=("--sandboxed", f"--sandbox-events={events_file}",
+                            f"--sandbox-uid={uid}"),
             )
         except RuntimeError as error:  # the grader's own failure: say so, score what we have
             records = []
             notes.append(f"grader error: {str(error).splitlines()[0]}")
         finally:
-            from autograder.sandbox import DEFAULT_UID
-
-            kill_uid(DEFAULT_UID)
+            kill_uid(uid)  # whatever the submission left running
         events = json.loads(events_file.read_text()) if events_file.is_file() else []
     rubric = load_rubric(assignment)
     if public_only:

@@ -235,11 +235,11 @@ PRELU_CASES = [
     ("0-d", "0-d"),
     *[
         (x_shape, a_kind)
-        for x_shape in ("empty", "1-D", "3-D")
+        for x_shape in ("empty", "1-D", "2-D square", "3-D")
         for a_kind in ("0-d", "(1,)", "(D,)")
     ],
 ]
-PRELU_SHAPES = {"0-d": (), "empty": (2, 0, 5), "1-D": (9,), "3-D": (2, 3, 4)}
+PRELU_SHAPES = {"0-d": (), "empty": (2, 0, 5), "1-D": (9,), "2-D square": (5, 5), "3-D": (2, 3, 4)}
 
 
 @DTYPE_PARAM
@@ -584,7 +584,7 @@ def test_activation_works_on_meta_device_without_loops(a1, name, dtype):
         except (RuntimeError, TypeError) as error:
             first_line = str(error).splitlines()[0] if str(error) else ""
             fail(
-                f"{name} fails on a {shape_name} tensor on the 'meta' device (a device without "
+                f"{name} fails for a tensor on the 'meta' device (shape {shape}; a device without "
                 f"data; {type(error).__name__}: {first_line}). It must work on any device "
                 "without reading values: no .item()/.tolist()/.numpy()/.cpu(), no Python "
                 "if/for over tensor values (a Python loop over elements is also far too "

@@ -26,6 +26,8 @@ def _inputs(rng, kind: str, N: int):
         return np.linspace(0.0, 1.0, N)
     if kind == "upper":  # many points crowded into [0.5, 1]: ΦᵀΦ is very ill-conditioned
         return rng.uniform(0.5, 1.0, size=N)
+    if kind == "top":  # ... and into [0.8, 1]: worse still
+        return rng.uniform(0.8, 1.0, size=N)
     return rng.uniform(0.0, 1.0, size=N)
 
 
@@ -84,6 +86,7 @@ EXACT_CASES = [
     ("uniform", 5, 9, -18.0),
     ("upper", 300, 9, -18.0),
     ("upper", 300, 9, -15.0),
+    ("top", 300, 9, -18.0),
 ]
 
 

@@ -1,0 +1,163 @@
+"""``autograder validate``: prove the grader on this repository.
+
+Grades, with the real grader (sandbox and all): the reference (full marks), the stubs (zero),
+every bug-zoo entry (loses points), every alternative (full marks) and every hostile submission
+(its ``expect.toml``: flags raised, score bounds, modules lost or kept, and containment: the run
+ends, no process of the sandbox uid survives, nothing is written where it must not be, no
+hidden test text reaches results.json). Two submissions are graded at a time, each with a
+sandbox uid of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import grade, report
+from autograder.sandbox import DEFAULT_UID
+from autograder.seam import MODULES
+
+REPO = Path(__file__).resolve().parent.parent
+PWNED_GLOB = "autograder-pwned-*"
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # reference, stubs, bug, alternative, hostile
+    base: str
+    overlay: Path | None = None
+    expect: dict = field(default_factory=dict)
+
+
+def cases(assignment: str) -> list[Case]:
+    zoo = REPO / "autograder" / "zoo" / assignment
+    found = [Case("reference", "reference", "reference"), Case("stubs", "stubs", "stubs")]
+    for kind, folder in (("bug", "bugs"), ("alternative", "alternatives"), ("hostile", "hostile")):
+        for path in sorted((zoo / folder).iterdir()) if (zoo / folder).is_dir() else []:
+            if not path.is_dir():
+                continue
+            expect = {}
+            if (path / "expect.toml").is_file():
+                expect = tomllib.loads((path / "expect.toml").read_text(encoding="utf-8"))
+            found.append(Case(path.name, kind, expect.get("base", "reference"), path, expect))
+    return found
+
+
+def materialize(case: Case, assignment: str, target: Path) -> Path:
+    """The case as a submission folder: the base's six modules with the overlay on top."""
+    base = REPO / ("solutions" if case.base == "reference" else "assignments") / assignment
+    target.mkdir(parents=True)
+    for module in MODULES:
+        shutil.copy2(base / f"{module}.py", target / f"{module}.py")
+    if case.overlay is not None:
+        for item in case.overlay.iterdir():
+            if item.name == "expect.toml":
+                continue
+            destination = target / item.name
+            if destination.exists() or destination.is_symlink():
+                destination.unlink()
+            if item.is_symlink():
+                os.symlink(os.readlink(item), destination)
+            elif item.is_dir():
+                shutil.copytree(item, destination, symlinks=True)
+            else:
+                shutil.copy2(item, destination)
+    return target
+
+
+def _hidden_markers(assignment: str) -> list[str]:
+    """Distinctive lines of the hidden suite that must never reach a student-visible file."""
+    markers = []
+    for path in sorted((REPO / "autograder" / "suites" / assignment).glob("test_*.py")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        markers += [line for line in lines if line.startswith("def test_")][:3]
+    return markers
+
+
+def _processes_of(uid: int) -> list[str]:
+    result = subprocess.run(["ps", "-o", "pid=,comm=", "-u", str(uid)], capture_output=True,
+                            text=True, check=False)
+    return result.stdout.split("\n") if result.stdout.strip() else []
+
+
+def check(case: Case, outcome: report.Outcome, results_text: str, uid: int,
+          full: float, markers: list[str]) -> list[str]:
+    """What is wrong with ``outcome`` for ``case`` (empty: as expected)."""
+    problems = []
+    score = outcome.score
+    kinds = {f["kind"] for f in outcome.flags}
+    by_module = {m: [sum(t.score for t in outcome.scores if t.module == m),
+                     sum(t.max_score for t in outcome.scores if t.module == m)] for m in MODULES}
+    if case.kind in ("reference", "alternative") and score < full - 1e-6:
+        lost = [t.name for t in outcome.scores if t.status == "failed"][:3]
+        problems.append(f"expected full marks, got {score:g}/{full:g} ({'; '.join(lost)})")
+    if case.kind == "stubs" and score > 0:
+        problems.append(f"expected 0, got {score:g}")
+    if case.kind == "bug" and score >= full - 1e-6:
+        problems.append("the bug lost no points")
+    expect = case.expect
+    for kind in expect.get("flags", []):
+        if kind not in kinds:
+            problems.append(f"flag {kind} missing (got {sorted(kinds) or 'none'})")
+    if "max_score" in expect and score > expect["max_score"] + 1e-6:
+        problems.append(f"score {score:g} above {expect['max_score']}")
+    if "min_score" in expect and score < expect["min_score"] - 1e-6:
+        problems.append(f"score {score:g} below {expect['min_score']}")
+    for module in expect.get("lost_modules", []):
+        if by_module[module][0] >= by_module[module][1] - 1e-6:
+            problems.append(f"{module} kept full points")
+    for module in expect.get("full_modules", []):
+        if by_module[module][0] < by_module[module][1] - 1e-6:
+            problems.append(f"{module} lost points ({by_module[module][0]:g}/"
+                            f"{by_module[module][1]:g})")
+    survivors = _processes_of(uid)
+    if survivors:
+        problems.append(f"processes of uid {uid} survived: {', '.join(survivors[:3])}")
+    if list(Path("/tmp").glob(PWNED_GLOB)):
+        problems.append("a file was written to /tmp outside the sandbox")
+    leaked = [m for m in markers if m in results_text]
+    if leaked:
+        problems.append(f"hidden test text reached results.json: {leaked[0]}")
+    return problems
+
+
+def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
+    all_cases = [c for c in cases(assignment) if not only or c.name in only or c.kind in only]
+    markers = _hidden_markers(assignment)
+    rubric_full = None
+    rows: list[tuple[Case, float, float, list[str], str]] = []
+
+    def grade_case(index_case):
+        index, case = index_case
+        uid = DEFAULT_UID + 10 + index % max(jobs, 1)
+        with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
+            submission = materialize(case, assignment, Path(tmp) / "submission")
+            outcome = grade.grade(submission, assignment, timeout=600, uid=uid)
+            results = Path(tmp) / "results.json"
+            grade.write_outputs(outcome, results)
+            text = results.read_text(encoding="utf-8")
+        return case, outcome, text, uid
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for case, outcome, text, uid in pool.map(grade_case, enumerate(all_cases)):
+            rubric_full = rubric_full or outcome.max_score
+            problems = check(case, outcome, text, uid, outcome.max_score, markers)
+            flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
+            rows.append((case, outcome.score, outcome.max_score, problems, flags))
+            status = "ok" if not problems else "FAIL: " + "; ".join(problems)
+            print(f"{case.kind:<12}{case.name:<34}{outcome.score:7.2f}/{outcome.max_score:<7g}"
+                  f"{outcome.execution_time:6.1f}s  {flags:<40} {status}", flush=True)
+    failed = [row for row in rows if row[3]]
+    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed")
+    summary = {case.name: {"kind": case.kind, "score": score, "max_score": full,
+                           "problems": problems} for case, score, full, problems, _ in rows}
+    (Path(tempfile.gettempdir()) / "autograder-validate.json").write_text(json.dumps(summary))
+    return 1 if failed else 0

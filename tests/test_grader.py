@@ -1,0 +1,206 @@
+"""autograder grade: command line, results.json in Gradescope's format, the other outputs,
+determinism, the secret seed, and the sandbox's basic guarantees."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from autograder import collect, flags, grade, report, scoring, wire
+from autograder.sandbox import SandboxImplementation
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "solutions" / "a1_neurons"
+INIT = ROOT / "assignments" / "a1_neurons" / "__init__.py"
+ZOO = ROOT / "autograder" / "zoo" / "a1_neurons"
+
+
+def autograder(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True,
+                          text=True, cwd=kwargs.get("cwd", ROOT), check=False)
+
+
+def submission_from(tmp_path: Path, override: Path | None = None) -> Path:
+    target = tmp_path / "submission"
+    shutil.copytree(REFERENCE, target)
+    if override is not None:
+        for file in override.glob("*.py"):
+            shutil.copy2(file, target / file.name)
+    return target
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["grade", "/no/such/dir"], "no such directory"),
+    (["grade", "solutions/a1_neurons", "--assignment", "a9_nope"], "unknown assignment"),
+])
+def test_unusable_arguments_exit_2_with_one_line(args, problem):
+    result = autograder(*args)
+    assert result.returncode == 2
+    assert problem in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def graded_bug(tmp_path_factory):
+    """A submission with one realistic bug, graded twice through the command line."""
+    tmp = tmp_path_factory.mktemp("graded")
+    submission = submission_from(tmp, ZOO / "bugs" / "design_vander_decreasing")
+    (submission / "conftest.py").write_text("raise SystemExit('not mine')\n")
+    outputs = []
+    for run in range(2):
+        out = tmp / f"run{run}"
+        result = autograder("grade", str(submission), "-o", str(out / "results.json"),
+                            "--markdown", str(out / "summary.md"), "--junit",
+                            str(out / "junit.xml"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs.append((out, result.stdout))
+    return outputs
+
+
+@pytest.mark.slow
+def test_results_json_follows_gradescopes_format(graded_bug):
+    out, _ = graded_bug[0]
+    results = json.loads((out / "results.json").read_text())
+    assert {"score", "execution_time", "output", "tests", "extra_data"} <= results.keys()
+    assert results["output_format"] == "md" and results["stdout_visibility"] == "hidden"
+    extra = results["extra_data"]
+    assert extra["assignment"] == "a1_neurons" and extra["grader_version"]
+    assert 0 < results["score"] < extra["max_score"]
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
+    assert extra["max_score"] == pytest.approx(sum(t["max_score"] for t in results["tests"]))
+    for test in results["tests"]:
+        assert {"name", "number", "score", "max_score", "status", "output", "visibility",
+                "tags"} <= test.keys()
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] == ("visible" if "public" in test["tags"] else "after_due_date")
+        assert test["tags"][0] in ("activations", "neuron", "loss", "polyfit", "regularization",
+                                   "splits")
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and {t["tags"][0] for t in failed} >= {"polyfit"}
+    kinds = {f["kind"] for f in extra["flags"]}
+    assert "ignored-files" in kinds  # the conftest.py
+    assert all({"kind", "module", "message"} <= f.keys() for f in extra["flags"])
+    assert "ignored-files" in results["output"]
+
+
+@pytest.mark.slow
+def test_grading_is_deterministic(graded_bug):
+    (first, _), (second, _) = graded_bug
+    a, b = (json.loads((d / "results.json").read_text()) for d in (first, second))
+    assert a["score"] == b["score"]
+    assert [(t["name"], t["score"], t["output"]) for t in a["tests"]] == [
+        (t["name"], t["score"], t["output"]) for t in b["tests"]]
+
+
+@pytest.mark.slow
+def test_markdown_junit_and_terminal_outputs(graded_bug):
+    out, stdout = graded_bug[0]
+    markdown = (out / "summary.md").read_text()
+    assert markdown.startswith("## a1_neurons: public tests") and "| **total** |" in markdown
+    assert "hidden tests also ran" in markdown
+    root = ET.fromstring((out / "junit.xml").read_bytes())
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"a1_neurons.public", "a1_neurons.hidden"}
+    assert int(suites["a1_neurons.hidden"].get("failures")) > 0
+    assert "polyfit" in stdout and "score:" in stdout and "FLAG ignored-files" in stdout
+
+
+def test_seed_depends_on_secret_and_submission(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_SECRET", "one")
+    a, b = grade.derive_seed("x" * 64), grade.derive_seed("y" * 64)
+    monkeypatch.setenv("AUTOGRADER_SECRET", "two")
+    c = grade.derive_seed("x" * 64)
+    assert len({a, b, c}) == 3
+    monkeypatch.setenv("AUTOGRADER_SECRET", "one")
+    assert grade.derive_seed("x" * 64) == a
+
+
+def test_collect_takes_only_module_files_and_lists_the_rest(tmp_path):
+    submission = submission_from(tmp_path)
+    (submission / "conftest.py").write_text("x = 1\n")
+    (submission / "helpers.py").write_text("x = 1\n")
+    (submission / "evil.pth").write_text("import os\n")
+    (submission / "activations.py").unlink()
+    (submission / "activations.py").symlink_to(REFERENCE / "activations.py")
+    found = collect.collect(submission, "a1_neurons")
+    assert "activations.py" not in found.files and len(found.files) == 5
+    assert any("symlink" in m for m in found.missing)
+    assert {"conftest.py", "helpers.py", "evil.pth"} <= {i.split(" ")[0] for i in found.ignored}
+
+
+def test_collect_finds_the_package_in_a_student_checkout(tmp_path):
+    package = tmp_path / "assignments" / "a1_neurons"
+    shutil.copytree(REFERENCE, package)
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --collect-only\n")
+    found = collect.collect(tmp_path, "a1_neurons")
+    assert found.package_dir == package and len(found.files) == 6
+    assert any(i.startswith("pytest.ini") for i in found.ignored)
+
+
+def test_static_scan_flags_what_the_assignment_never_needs():
+    found = flags.static_flags({"loss.py": "import subprocess\nopen('/etc/passwd')\n",
+                                "polyfit.py": "import numpy as np\n"})
+    assert [f["module"] for f in found] == ["loss"]
+    assert "subprocess" in found[0]["message"] and "open" in found[0]["message"]
+
+
+def test_leakage_and_forbidden_api_flags_come_from_the_records():
+    records = [
+        {"function": "test_select_and_evaluate_leakage_targets", "outcome": "failed",
+         "error": "AssertionError", "message": "", "module": "splits"},
+        {"function": "test_logistic_values", "outcome": "failed", "error": "ForbiddenAPIError",
+         "message": "ForbiddenAPIError: activations.py calls torch's 'sigmoid', which ...",
+         "module": "activations"},
+    ]
+    kinds = {f["kind"]: f for f in flags.record_flags(records)}
+    assert set(kinds) == {"test-set-leakage", "forbidden-api"}
+    assert "sigmoid" in kinds["forbidden-api"]["message"]
+
+
+def test_markdown_escapes_student_controlled_text():
+    test = scoring.TestScore("public", "test_x.py", "test_x", "loss", False, 1.0, total=1,
+                     messages=["<img src=x> [link](http://evil) `code` # heading"])
+    outcome = report.Outcome("a1_neurons", [test], [], [], 1.0)
+    text = report.markdown(outcome)
+    for raw in ("<img", "[link]", "](", "`code`", "# heading"):  # only escaped forms remain
+        assert re.search(rf"(?<!\\){re.escape(raw)}", text.replace("\\" + raw[0], "")) is None
+
+
+def test_wire_refuses_objects_that_are_not_plain_data():
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(wire.WireError):
+        wire.encode(AlwaysEqual(), [])
+    buffers: list[bytes] = []
+    sub = torch.ones(3).as_subclass(type("Sneaky", (torch.Tensor,), {}))
+    header = wire.encode([sub, np.arange(3)], buffers)
+    decoded = wire.decode(header, buffers)
+    assert type(decoded[0]) is torch.Tensor and torch.equal(decoded[0], torch.ones(3))
+
+
+@pytest.mark.slow
+def test_student_code_runs_only_in_the_sandbox_process(tmp_path):
+    submission = submission_from(tmp_path)
+    impl = SandboxImplementation("s", [submission], INIT)
+    try:
+        x = torch.linspace(-3, 3, 7, requires_grad=True)
+        y = impl.activations.logistic(x)
+        y.sum().backward()  # backward runs over there too
+        assert torch.allclose(x.grad, torch.sigmoid(x) * (1 - torch.sigmoid(x)))
+        loaded = [m for m in list(sys.modules.values())
+                  if str(getattr(m, "__file__", "") or "").startswith(str(submission))]
+        assert loaded == []
+        assert impl.sandbox.process.pid != __import__("os").getpid()
+    finally:
+        impl.close()
