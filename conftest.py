@@ -56,7 +56,7 @@ def pytest_addoption(parser):
     group.addoption(
         "--sandbox-uid",
         type=int,
-        default=64000,
+        default=None,
         help="with --sandboxed, run as root: the unprivileged uid of the student process",
     )
     group.addoption(
@@ -95,9 +95,9 @@ def pytest_configure(config):
     if len(set(names)) != len(names):
         raise pytest.UsageError(f"--impl names must be unique, got {names}")
     if config.getoption("--sandboxed"):
-        from autograder.sandbox import SandboxImplementation
+        from autograder.sandbox import DEFAULT_UID, SandboxImplementation
 
-        uid = config.getoption("--sandbox-uid")
+        uid = config.getoption("--sandbox-uid") or DEFAULT_UID
         impls = [SandboxImplementation(name, paths, INIT_FILE, uid=uid + index)
                  for index, (name, paths) in enumerate(parsed)]
     else:

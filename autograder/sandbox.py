@@ -33,7 +33,9 @@ from autograder import wire
 from autograder.seam import MODULES, ForbiddenAPIError, ImplementationImportError
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_UID = 64000
+# Each grading process takes its own range of 16 uids (derived from its pid), so that graders
+# running side by side never kill each other's sandboxes when they clean up.
+DEFAULT_UID = 100_000 + (os.getpid() % 50_000) * 16
 HIDE = ("autograder/suites", "autograder/zoo", "autograder/rubrics", "solutions", "tests")
 
 

@@ -137,7 +137,7 @@ def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
 
     def grade_case(index_case):
         index, case = index_case
-        uid = DEFAULT_UID + 10 + index % max(jobs, 1)
+        uid = DEFAULT_UID + 4 + index % max(jobs, 1)
         with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
             submission = materialize(case, assignment, Path(tmp) / "submission")
             outcome = grade.grade(submission, assignment, timeout=600, uid=uid)

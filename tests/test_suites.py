@@ -132,13 +132,17 @@ def test_rubric_gives_points_to_exactly_the_existing_tests_and_the_handout_agree
     )
 
 
-def test_demo_prints_full_marks_for_the_reference_and_zero_for_the_stubs(
-        suite_results, monkeypatch, capsys):
-    from autograder import demo
+def test_demo_grades_reference_stubs_bugs_and_hostile_submissions():
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(demo, "run_suites", lambda *a, **k: suite_results["main"])
-    assert demo.run("a1_neurons") == 0
-    out = capsys.readouterr().out
-    reference, stubs = out.split("stubs (")
-    assert "total" in reference and "100.00/100.00" in reference
-    assert "  0.00/100.00" in stubs
+    result = subprocess.run([sys.executable, "-m", "autograder", "demo"], cwd=REPO,
+                            capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 0, result.stderr
+    blocks = {block.splitlines()[0].split(":")[0]: block
+              for block in result.stdout.split("\n\n")[1:]}
+    assert "score: 100 / 100" in blocks["reference reference"]
+    assert "score: 0 / 100" in blocks["stubs stubs"]
+    assert "score: 100 / 100" not in blocks["bug logistic_where_nan_grad"]
+    hostile = [b for name, b in blocks.items() if name.startswith("hostile")]
+    assert hostile and all("FLAG" in block for block in hostile)

@@ -279,11 +279,17 @@ def test_layer_forward_gradients_match_reference(a1, activation, dtype, torch_ge
 # ---------------------------------------------------------------------------------------------
 # collapse_linear
 
-DEPTH_DIMS = {1: (5, 3), 2: (5, 3, 7), 3: (5, 3, 7, 2)}  # D_in, then each layer's D_out
+# D_in, then each layer's D_out; the square stack catches a product taken in the wrong order.
+DEPTH_DIMS = {
+    "1-layer": (5, 3),
+    "2-layer": (5, 3, 7),
+    "3-layer": (5, 3, 7, 2),
+    "3-layer square": (4, 4, 4, 4),
+}
 
 
-def _layers(depth, dtype, gen):
-    dims = DEPTH_DIMS[depth]
+def _layers(stack, dtype, gen):
+    dims = DEPTH_DIMS[stack]
     return [
         (_randn((d_out, d_in), dtype, gen), _randn((d_out,), dtype, gen))
         for d_in, d_out in itertools.pairwise(dims)
@@ -321,9 +327,10 @@ def _unpack_pair(result):
 
 
 @DTYPE_PARAM
-@pytest.mark.parametrize("depth", DEPTH_DIMS, ids=lambda d: f"{d}-layer")
-def test_collapse_linear_matches_product_and_map(a1, depth, dtype, torch_gen):
-    layers = _layers(depth, dtype, torch_gen)
+@pytest.mark.parametrize("stack", DEPTH_DIMS)
+def test_collapse_linear_matches_product_and_map(a1, stack, dtype, torch_gen):
+    depth = len(DEPTH_DIMS[stack]) - 1
+    layers = _layers(stack, dtype, torch_gen)
     originals = [(W, b) for W, b in layers]
     copies = [(W.clone(), b.clone()) for W, b in layers]
     W_c, b_c = _unpack_pair(a1.neuron.collapse_linear(layers))
@@ -341,7 +348,7 @@ def test_collapse_linear_matches_product_and_map(a1, depth, dtype, torch_gen):
     )
     layers64 = [(W.to(F64), b.to(F64)) for W, b in layers]
     W64, b64, W_scale, b_scale = _collapsed_oracle(layers64)
-    dims = DEPTH_DIMS[depth]
+    dims = DEPTH_DIMS[stack]
     _expect_close_at_scale(
         W_c,
         W64.to(dtype),
@@ -395,10 +402,11 @@ def test_collapse_linear_rejects_empty_list(a1):
 
 
 @WIDE_DTYPE_PARAM
-@pytest.mark.parametrize("depth", DEPTH_DIMS, ids=lambda d: f"{d}-layer")
-def test_collapse_linear_gradients_match_reference(a1, depth, dtype, torch_gen):
+@pytest.mark.parametrize("stack", DEPTH_DIMS)
+def test_collapse_linear_gradients_match_reference(a1, stack, dtype, torch_gen):
+    depth = len(DEPTH_DIMS[stack]) - 1
     layers = [(W.requires_grad_(True), b.requires_grad_(True))
-              for W, b in _layers(depth, dtype, torch_gen)]
+              for W, b in _layers(stack, dtype, torch_gen)]
     params = [t for pair in layers for t in pair]
     W_c, b_c = _unpack_pair(a1.neuron.collapse_linear(layers))
     expect(

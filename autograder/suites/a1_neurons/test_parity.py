@@ -19,7 +19,7 @@ import itertools
 import pytest
 import torch
 
-from autograder.suites.a1_neurons.helpers import FLOAT_DTYPES, expect, expect_tensor_close
+from autograder.suites.a1_neurons.helpers import FLOAT_DTYPES, expect, expect_tensor_close, fail
 
 F64 = torch.float64
 WIDE_DTYPES = (torch.float32, torch.float64)
@@ -60,6 +60,20 @@ REDUCTION_TOLERANCE = {
     torch.float32: 1e-6,
     torch.float64: 1e-13,
 }
+
+
+def _on_gpu(call, what):
+    """Run ``call()``, the student's function on CUDA inputs, after it worked on the CPU."""
+    try:
+        return call()
+    except (RuntimeError, TypeError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        fail(
+            f"{what} works on CPU tensors but fails on CUDA tensors ({type(error).__name__}: "
+            f"{first_line}): create new tensors with torch.zeros_like(x) or on x.device "
+            "(torch.zeros(shape) and torch.tensor(...) without device= live on the CPU), and "
+            "never move data with .cpu(), .numpy() or .item()"
+        )
 
 
 def _expect_same_on_both(y_cpu, y_gpu, message, **tolerance):
@@ -126,7 +140,7 @@ def test_activation_cpu_gpu_parity(a1, name, dtype, torch_gen):
     x, a = _activation_inputs(dtype, torch_gen)
     y_cpu = _activation_call(a1, name, x, a)
     x_gpu, a_gpu = _on_cuda([x, a])
-    y_gpu = _activation_call(a1, name, x_gpu, a_gpu)
+    y_gpu = _on_gpu(lambda: _activation_call(a1, name, x_gpu, a_gpu), f"activations.{name}")
     _expect_same_on_both(
         y_cpu, y_gpu, f"activations.{name} ({_name(dtype)})", **_elementwise_tolerance(dtype)
     )
@@ -140,7 +154,10 @@ def test_activation_gradient_cpu_gpu_parity(a1, name, dtype, torch_gen):
     inputs = [x.requires_grad_(True)] + ([a.requires_grad_(True)] if name == "prelu" else [])
     function = getattr(a1.activations, name)
     _, grads_cpu = a1.value_and_grad(function, *inputs)
-    _, grads_gpu = a1.value_and_grad(function, *_on_cuda(inputs, requires_grad=True))
+    inputs_gpu = _on_cuda(inputs, requires_grad=True)
+    _, grads_gpu = _on_gpu(
+        lambda: a1.value_and_grad(function, *inputs_gpu), f"autograd through activations.{name}"
+    )
     for label, g_cpu, g_gpu in zip(("x", "a"), grads_cpu, grads_gpu, strict=False):
         expect(g_cpu is not None and g_gpu is not None, f"{name}: no gradient reaches {label}")
         if label == "a":  # a sum over the rows that share a slope
@@ -166,15 +183,20 @@ def test_neuron_forward_cpu_gpu_parity(a1, activation, dtype, torch_gen):
         (), dtype, torch_gen
     )
     y_cpu = a1.neuron.neuron_forward(x, w, b, activation=act)
-    y_gpu = a1.neuron.neuron_forward(*_on_cuda([x, w, b]), activation=act)
+    inputs_gpu = _on_cuda([x, w, b])
+    y_gpu = _on_gpu(
+        lambda: a1.neuron.neuron_forward(*inputs_gpu, activation=act), "neuron.neuron_forward"
+    )
     x64, w64, b64 = (v.detach().to(F64) for v in (x, w, b))
     scale = (x64.abs() @ w64.abs() + b64.abs()).max()
     _expect_reduction_same(y_cpu, y_gpu, scale, f"neuron.neuron_forward ({activation})", dtype)
     if dtype in WIDE_DTYPES:
         inputs = [t.requires_grad_(True) for t in (x, w, b)]
         _, grads_cpu = a1.value_and_grad(a1.neuron.neuron_forward, *inputs, activation=act)
-        _, grads_gpu = a1.value_and_grad(
-            a1.neuron.neuron_forward, *_on_cuda(inputs, requires_grad=True), activation=act
+        inputs_gpu = _on_cuda(inputs, requires_grad=True)
+        _, grads_gpu = _on_gpu(
+            lambda: a1.value_and_grad(a1.neuron.neuron_forward, *inputs_gpu, activation=act),
+            "autograd through neuron.neuron_forward",
         )
         scales = (w64.abs().max(), x64.abs().sum(0).max(), x64.shape[0])
         for label, g_cpu, g_gpu, g_scale in zip("xwb", grads_cpu, grads_gpu, scales, strict=True):
@@ -188,15 +210,18 @@ def test_neuron_forward_cpu_gpu_parity(a1, activation, dtype, torch_gen):
 def test_layer_forward_cpu_gpu_parity(a1, dtype, torch_gen):
     x, W, b = (_randn(s, dtype, torch_gen) for s in ((64, 32), (16, 32), (16,)))
     y_cpu = a1.neuron.layer_forward(x, W, b)
-    y_gpu = a1.neuron.layer_forward(*_on_cuda([x, W, b]))
+    inputs_gpu = _on_cuda([x, W, b])
+    y_gpu = _on_gpu(lambda: a1.neuron.layer_forward(*inputs_gpu), "neuron.layer_forward")
     x64, W64, b64 = (v.detach().to(F64) for v in (x, W, b))
     scale = (x64.abs() @ W64.abs().T + b64.abs()).max()
     _expect_reduction_same(y_cpu, y_gpu, scale, "neuron.layer_forward", dtype)
     if dtype in WIDE_DTYPES:
         inputs = [t.requires_grad_(True) for t in (x, W, b)]
         _, grads_cpu = a1.value_and_grad(a1.neuron.layer_forward, *inputs)
-        _, grads_gpu = a1.value_and_grad(
-            a1.neuron.layer_forward, *_on_cuda(inputs, requires_grad=True)
+        inputs_gpu = _on_cuda(inputs, requires_grad=True)
+        _, grads_gpu = _on_gpu(
+            lambda: a1.value_and_grad(a1.neuron.layer_forward, *inputs_gpu),
+            "autograd through neuron.layer_forward",
         )
         scales = (W64.abs().sum(0).max(), x64.abs().sum(0).max(), x64.shape[0])
         for label, g_cpu, g_gpu, g_scale in zip("xWb", grads_cpu, grads_gpu, scales, strict=True):
@@ -212,7 +237,7 @@ def test_layer_forward_large_float32_cpu_gpu_parity(a1, torch_gen):
     b = torch.randn((256,), generator=torch_gen)
     y_cpu = a1.neuron.layer_forward(x, W, b)
     x_gpu, W_gpu, b_gpu = _on_cuda([x, W, b])
-    y_gpu = a1.neuron.layer_forward(x_gpu, W_gpu, b_gpu)
+    y_gpu = _on_gpu(lambda: a1.neuron.layer_forward(x_gpu, W_gpu, b_gpu), "neuron.layer_forward")
     scale = float((x_gpu.abs() @ W_gpu.abs().T + b_gpu.abs()).max())
     _expect_same_on_both(
         y_cpu, y_gpu, "neuron.layer_forward on a 4096×512 input with 256 outputs (float32)",
@@ -233,7 +258,7 @@ def test_collapse_linear_cpu_gpu_parity(a1, dtype, torch_gen):
               for W, b in layers]
     layers_gpu = [tuple(_on_cuda(pair, requires_grad)) for pair in layers]
     W_cpu, b_cpu = a1.neuron.collapse_linear(layers)
-    W_gpu, b_gpu = a1.neuron.collapse_linear(layers_gpu)
+    W_gpu, b_gpu = _on_gpu(lambda: a1.neuron.collapse_linear(layers_gpu), "neuron.collapse_linear")
     layers64 = [(W.detach().to(F64), b.detach().to(F64)) for W, b in layers]
     W_abs, b_abs = _collapse64([(W.abs(), b.abs()) for W, b in layers64])
     _expect_reduction_same(W_cpu.detach(), W_gpu.detach(), W_abs.max(),
@@ -289,7 +314,8 @@ def _loss_call(a1, name, y, t, w):
 def test_loss_cpu_gpu_parity(a1, name, dtype, torch_gen):
     y, t, w = (_randn(s, dtype, torch_gen) for s in ((50, 3), (50, 3), (10,)))
     e_cpu = _loss_call(a1, name, y, t, w)
-    e_gpu = _loss_call(a1, name, *_on_cuda([y, t, w]))
+    inputs_gpu = _on_cuda([y, t, w])
+    e_gpu = _on_gpu(lambda: _loss_call(a1, name, *inputs_gpu), f"loss.{name}")
     expect(
         isinstance(e_gpu, torch.Tensor) and e_gpu.dim() == 0,
         f"loss.{name} must return a 0-d tensor for torch inputs, on their device",
@@ -302,8 +328,10 @@ def test_loss_cpu_gpu_parity(a1, name, dtype, torch_gen):
         extra = (0.3,) if name == "regularized_error" else ()
         function = getattr(a1.loss, name)
         _, grads_cpu = a1.value_and_grad(function, *inputs, *extra)
-        _, grads_gpu = a1.value_and_grad(
-            function, *_on_cuda(inputs, requires_grad=True), *extra
+        inputs_gpu = _on_cuda(inputs, requires_grad=True)
+        _, grads_gpu = _on_gpu(
+            lambda: a1.value_and_grad(function, *inputs_gpu, *extra),
+            f"autograd through loss.{name}",
         )
         for label, g_cpu, g_gpu in zip(labels, grads_cpu, grads_gpu, strict=True):
             expect(g_cpu is not None and g_gpu is not None,

@@ -1,0 +1,66 @@
+"""The artificial neuron y = f(w·x + b), a fully connected layer, and why stacked linear layers
+collapse into one (torch).
+
+All tensor arguments of one call share a dtype and a device; results stay on that device and
+dtype, are differentiable with respect to every tensor argument, and no input is changed in
+place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
+"""
+
+import torch
+
+
+def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torch.Tensor:
+    """One neuron: y = f(x·w + b).
+
+    Args:
+        x: inputs, shape (D,) for one example or (N, D) for N examples.
+        w: weights, shape (D,).
+        b: bias, a Python number or a 0-d tensor.
+        activation: a callable f (for example ``activations.logistic``), or None for the
+            identity f(z) = z.
+
+    Returns:
+        A 0-d tensor for x of shape (D,); shape (N,) for x of shape (N, D).
+
+    Raises:
+        ValueError: if the last dimension of x differs from the length D of w.
+    """
+    raise NotImplementedError("neuron.neuron_forward is not implemented yet")
+
+
+def layer_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, activation=None):
+    """A fully connected layer in the ``torch.nn.Linear`` convention: f(x Wᵀ + b).
+
+    Args:
+        x: inputs, shape (N, D_in).
+        W: weights, shape (D_out, D_in); row k holds the weights of neuron k.
+        b: biases, shape (D_out,).
+        activation: a callable applied elementwise, or None for the identity.
+
+    Returns:
+        Tensor of shape (N, D_out).
+
+    Raises:
+        ValueError: if the shapes of x, W and b do not fit together.
+    """
+    raise NotImplementedError("neuron.layer_forward is not implemented yet")
+
+
+def collapse_linear(layers):
+    """Collapse a stack of linear layers (no activations) into one equivalent layer.
+
+    Layer l computes h ↦ W_l h + b_l. Applying layers 1..L in order equals one layer with
+    W = W_L ⋯ W_2 W_1 and b = W_L(⋯(W_2 b_1 + b_2)⋯) + b_L: without non-linear activations,
+    depth adds nothing.
+
+    Args:
+        layers: non-empty list of (W, b) pairs, first pair applied first, each as in
+            ``layer_forward``: W of shape (D_out, D_in), b of shape (D_out,).
+
+    Returns:
+        One (W, b) pair computing the same map.
+
+    Raises:
+        ValueError: for an empty list, or a pair whose shapes do not fit its neighbours.
+    """
+    raise NotImplementedError("neuron.collapse_linear is not implemented yet")

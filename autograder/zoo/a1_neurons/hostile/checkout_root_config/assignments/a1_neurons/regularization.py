@@ -1,0 +1,66 @@
+"""L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
+
+import numpy as np
+
+from .loss import rms_error
+from .polyfit import design_matrix, predict
+
+
+def l2_penalty(w, lam):
+    """The L2 penalty (λ/2) wᵀw.
+
+    Args:
+        w: 1-D array of weights, w₀ included.
+        lam: λ ≥ 0.
+
+    Returns:
+        The penalty, a float.
+
+    Raises:
+        ValueError: if λ < 0.
+    """
+    raise NotImplementedError("regularization.l2_penalty is not implemented yet")
+
+
+def fit_ridge(x, t, M, lam):
+    """Minimise Ẽ(w) = ½ Σₙ (y(xₙ, w) − tₙ)² + (λ/2)‖w‖² over all M + 1 weights (w₀ too).
+
+    The minimiser solves (ΦᵀΦ + λI) w = Φᵀt, but forming ΦᵀΦ loses half the digits. Instead
+    solve the equivalent *augmented* least-squares problem
+
+        [    Φ    ]       [ t ]
+        [ √λ · I  ] w  ≈  [ 0 ]
+
+    with ``np.linalg.lstsq``. λ = 0 gives ``fit_polynomial``'s answer.
+
+    Args:
+        x: 1-D array of N inputs.
+        t: 1-D array of N targets.
+        M: the degree.
+        lam: λ ≥ 0.
+
+    Returns:
+        float64 array of shape (M + 1,).
+
+    Raises:
+        ValueError: if λ < 0.
+    """
+    raise NotImplementedError("regularization.fit_ridge is not implemented yet")
+
+
+def select_lambda(x_train, t_train, x_val, t_val, M, lambdas):
+    """Choose λ by validation error.
+
+    Fit ``fit_ridge`` on the training data for each λ and return the λ with the smallest
+    validation RMS (ties: the largest λ, the simpler model).
+
+    Args:
+        x_train, t_train: 1-D training inputs and targets.
+        x_val, t_val: 1-D validation inputs and targets.
+        M: the degree.
+        lambdas: iterable of candidate λ ≥ 0.
+
+    Returns:
+        The chosen λ, one of ``lambdas``.
+    """
+    raise NotImplementedError("regularization.select_lambda is not implemented yet")

@@ -1,0 +1,1 @@
+/work/main/solutions/a1_neurons/activations.py
