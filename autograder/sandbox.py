@@ -263,7 +263,7 @@ class SandboxImplementation:
         track = next(self._track_ids) if grad_inputs and not grad and torch.is_grad_enabled(
             ) else 0
         header = {"op": "call", "module": module, "function": function, "grad": grad,
-                  "track": track,
+                  "track": track, "grad_enabled": torch.is_grad_enabled(),
                   "args": wire.encode(list(args), buffers, _function_ref),
                   "kwargs": wire.encode(dict(kwargs), buffers, _function_ref)}
         reply, out = self._request(header, buffers, key, module)

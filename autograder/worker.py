@@ -219,10 +219,11 @@ class Worker:
         args = wire.decode(request["args"], buffers, self.resolve)
         kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
         rng_before = _global_rng_state()
-        if request.get("grad"):
-            result = self.impl.value_and_grad(function, *args, **kwargs)
-        else:
-            result = function(*args, **kwargs)
+        with torch.set_grad_enabled(request.get("grad_enabled", True) or request.get("grad")):
+            if request.get("grad"):
+                result = self.impl.value_and_grad(function, *args, **kwargs)
+            else:
+                result = function(*args, **kwargs)
         extra = {"global_rng": True} if _global_rng_state() != rng_before else {}
         self.check_tampering(f"{request['module']}.{request['function']}")
         out: list[bytes] = []

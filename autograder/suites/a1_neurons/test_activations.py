@@ -45,6 +45,11 @@ def _name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "a 0-d", "an empty"."""
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
 def _eps(dtype: torch.dtype) -> float:
     return torch.finfo(dtype).eps
 
@@ -184,7 +189,7 @@ def test_activation_matches_float64_reference(a1, name, dtype, shape_name, torch
     expect_tensor_close(
         y,
         expected,
-        f"{name} on a {shape_name} {_name(dtype)} tensor is not within {_name(dtype)} "
+        f"{name} on {_a(shape_name)} {_name(dtype)} tensor is not within {_name(dtype)} "
         f"tolerances of the definition (the result must be a new tensor of x's shape, dtype and "
         f"device): {HINTS[name]}" + (HALF_HINT if dtype in HALF_DTYPES else ""),
     )
@@ -202,7 +207,7 @@ def test_leaky_relu_custom_slope_matches_reference(a1, negative_slope, dtype, to
         expect_tensor_close(
             y,
             expected,
-            f"leaky_relu(x, negative_slope=s) on a {shape_name} {_name(dtype)} tensor is wrong "
+            f"leaky_relu(x, negative_slope=s) on {_a(shape_name)} {_name(dtype)} tensor is wrong "
             "for a slope other than the default: use the negative_slope argument, not 0.01",
         )
 
@@ -219,7 +224,7 @@ def test_softplus_with_beta_matches_reference(a1, beta, dtype, torch_gen):
         expect_tensor_close(
             y,
             expected,
-            f"softplus(x, beta) on a {shape_name} {_name(dtype)} tensor is wrong for β ≠ 1: "
+            f"softplus(x, beta) on {_a(shape_name)} {_name(dtype)} tensor is wrong for β ≠ 1: "
             "the definition is (1/β)·log(1 + e^(βx))",
         )
 
@@ -257,7 +262,7 @@ def test_prelu_matches_reference_for_every_slope_shape(a1, x_shape, a_kind, dtyp
     expect_tensor_close(
         y,
         expected,
-        f"prelu(x, a) with a {x_shape} {_name(dtype)} x and a slope a of shape {a_kind} is "
+        f"prelu(x, a) with {_a(x_shape)} {_name(dtype)} x and a slope a of shape {a_kind} is "
         "wrong; the result has x's shape and a broadcasts along x's last dimension: "
         + HINTS["prelu"],
     )
@@ -452,7 +457,7 @@ def _finite_gradient_inputs(dtype):
     return torch.tensor(values, dtype=dtype)
 
 
-@WIDE_DTYPE_PARAM
+@DTYPE_PARAM  # "finite gradients for every finite input": half precision included
 @pytest.mark.parametrize("case", [*GRADIENT_CASES, "prelu"])
 def test_autograd_gradients_are_finite(a1, case, dtype):
     x = _finite_gradient_inputs(dtype).requires_grad_(True)

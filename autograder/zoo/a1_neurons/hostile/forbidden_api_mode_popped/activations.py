@@ -1,12 +1,7 @@
-"""BUG: logistic via e = exp(-|x|) with abs(): autograd gives gradient 0 at x = 0, not 1/4
-
-The values are exact and stable, but torch defines d|x|/dx = 0 at x = 0, so every path through e has
-zero gradient there and autograd reports logistic'(0) = 0 instead of sigma(0)(1 - sigma(0)) = 0.25.
-(The reference avoids abs() for exactly this reason.)
-
-Otherwise this is the reference activations.py:
-
-Activation functions of the artificial neuron, and three explicit derivatives (torch).
+# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py may not use, called after popping the guard off the mode stack (torch.overrides._pop_mode_temporarily)
+# so that the run-time guard (a thread-local TorchFunctionMode) does not see it. silu builds on
+# logistic. If the guard misses it, the forbidden API earns full points.
+"""Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
 
@@ -30,9 +25,15 @@ Rules for every function in this file (the contract in the handout):
 import torch
 
 
+from torch.overrides import _pop_mode_temporarily
+
+
+
 def _working_dtype(x: torch.Tensor) -> torch.dtype:
     """The dtype to compute in: float32 for the half-precision types, else x's own."""
     return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+
+
 
 
 def sign(x: torch.Tensor) -> torch.Tensor:
@@ -62,24 +63,9 @@ def heaviside(x: torch.Tensor) -> torch.Tensor:
 
 
 def logistic(x: torch.Tensor) -> torch.Tensor:
-    """Logistic sigmoid σ(x) = 1 / (1 + e^(−x)), computed without overflow.
-
-    The naive formula overflows for large negative x (e^(−x) = inf). Evaluate e^(−|x|) only,
-    which lies in (0, 1]: σ(x) = 1 / (1 + e^(−x)) for x ≥ 0 and e^x / (1 + e^x) for x < 0.
-    Make sure the branch that ``torch.where`` does *not* select cannot produce inf either: its
-    gradient is multiplied by 0, and 0 · inf = NaN.
-
-    Args:
-        x: floating-point tensor, any shape, any device.
-
-    Returns:
-        Tensor of x's shape, dtype and device; exactly 0.5 at x = 0, never NaN or inf for
-        finite x, finite autograd gradients everywhere (also at ±1e4).
-    """
-    xw = x.to(_working_dtype(x))
-    e = torch.exp(-xw.abs())
-    y = torch.where(xw >= 0, 1 / (1 + e), e / (1 + e))
-    return y.to(x.dtype)
+    """Logistic sigmoid σ(x) = 1 / (1 + e^(−x)), with the innermost TorchFunctionMode removed."""
+    with _pop_mode_temporarily():
+        return torch.sigmoid(x)
 
 
 def tanh(x: torch.Tensor) -> torch.Tensor:
