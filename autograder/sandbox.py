@@ -87,7 +87,7 @@ class Sandbox:
             if key in os.environ:
                 env[key] = os.environ[key]
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "autograder.worker", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-s", "-m", "autograder.worker", str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=str(REPO),
             start_new_session=True,
