@@ -109,7 +109,9 @@ def confine(config: dict) -> dict:
         os.setuid(uid)
         applied["user"] = f"uid {uid}"
     limits = {
-        resource.RLIMIT_AS: config.get("memory_bytes", 4 * 2**30),
+        # RLIMIT_DATA, not RLIMIT_AS: CUDA reserves tens of GiB of address space it never
+        # touches, and would not start under an address-space limit.
+        resource.RLIMIT_DATA: config.get("memory_bytes", 4 * 2**30),
         resource.RLIMIT_FSIZE: config.get("file_bytes", 16 * 2**20),
         resource.RLIMIT_NOFILE: 256,
         resource.RLIMIT_CORE: 0,
