@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup demo test lint stubs public clean
+.PHONY: help setup demo test validate lint stubs public clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,6 +23,9 @@ demo: $(STAMP)  ## grade the reference solution and the stubs, print score table
 test: $(STAMP)  ## run the repository's whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+validate: $(STAMP)  ## grade every zoo entry with the real grader and check the outcomes
+	$(BIN)/autograder validate
 
 public: $(STAMP)  ## run the public tests against your code in assignments/a1_neurons
 	$(BIN)/python -m pytest assignments/a1_neurons/tests

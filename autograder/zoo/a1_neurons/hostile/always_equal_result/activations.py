@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): logistic returns an object that is equal (and close) to everything, and tanh returns a
-# tensor subclass whose comparisons always say True. If results crossed to the grader as live
-# objects, `result == expected`, torch.equal and allclose would all succeed.
+# HOSTILE SUBMISSION (autograder zoo): logistic returns an object that is equal (and close) to
+# everything, and tanh returns a tensor subclass whose comparisons always say True. If results
+# crossed to the grader as live objects, `result == expected`, torch.equal and allclose would all
+# succeed.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

@@ -1,7 +1,8 @@
-# HOSTILE SUBMISSION (autograder zoo): registers an atexit handler that writes a forged results.json (score 100).
-# If the grader ran this module in its own process, the handler would run after the grader wrote
-# its results. It only ever writes /tmp/autograder-pwned-*, so a failed defence is visible and
-# harmless; in the sandbox the handler never runs (the worker leaves with os._exit).
+# HOSTILE SUBMISSION (autograder zoo): registers an atexit handler that writes a forged
+# results.json (score 100). If the grader ran this module in its own process, the handler would run
+# after the grader wrote its results. It only ever writes /tmp/autograder-pwned-*, so a failed
+# defence is visible and harmless; in the sandbox the handler never runs (the worker leaves with
+# os._exit).
 """Error functions for regression: sum-of-squares, RMS and L2-regularized error.
 
 Each function accepts numpy arrays or torch tensors (all arguments of one kind). With numpy it
@@ -9,13 +10,12 @@ returns a Python float or a numpy floating scalar; with torch a 0-d tensor on th
 device that autograd can differentiate.
 """
 
-import numpy as np
-import torch
-
-
 import atexit
 import glob
 import json
+
+import numpy as np  # noqa: F401
+import torch  # noqa: F401
 
 _FORGED = {
     "score": 100.0,

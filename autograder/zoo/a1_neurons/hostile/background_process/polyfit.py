@@ -1,19 +1,16 @@
-# HOSTILE SUBMISSION (autograder zoo): fit_polynomial starts `sleep 600` in a session of its own (start_new_session=True, so it
-# leaves the worker's process group) and answers correctly. No process of the sandbox may be left
-# running after grading.
+# HOSTILE SUBMISSION (autograder zoo): fit_polynomial starts `sleep 600` in a session of its own
+# (start_new_session=True, so it leaves the worker's process group) and answers correctly. No
+# process of the sandbox may be left running after grading.
 """Polynomial curve fitting by least squares (numpy): the lecture's y(x, w) = Σⱼ wⱼ xʲ fitted
 to t = sin(2πx) + noise, and choosing the degree M on validation data.
 """
 
 import numbers
+import subprocess
 
 import numpy as np
 
 from .loss import rms_error
-
-
-import subprocess
-
 
 
 def design_matrix(x, M):

@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): collapse_linear folds the layers recursively, and (to 'support deep networks') raises
-# the recursion limit to 10^6 and recurses through C calls, one million levels deep at most: the
-# worker's C stack overflows and it dies with SIGSEGV. Only collapse_linear's tests may fail.
+# HOSTILE SUBMISSION (autograder zoo): collapse_linear folds the layers recursively, and (to
+# 'support deep networks') raises the recursion limit to 10^6 and recurses through C calls, one
+# million levels deep at most: the worker's C stack overflows and it dies with SIGSEGV. Only
+# collapse_linear's tests may fail.
 """The artificial neuron y = f(w·x + b), a fully connected layer, and why stacked linear layers
 collapse into one (torch).
 
@@ -9,11 +10,9 @@ dtype, are differentiable with respect to every tensor argument, and no input is
 place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
 """
 
-import torch
-
-
 import sys
 
+import torch
 
 
 def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torch.Tensor:

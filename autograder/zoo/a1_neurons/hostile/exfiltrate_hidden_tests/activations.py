@@ -1,7 +1,8 @@
-# HOSTILE SUBMISSION (autograder zoo): relu_grad hunts for the hidden test suite on the grading machine and smuggles it out,
-# one chunk per call, in the message of the exception it raises (exception messages end up in the
-# student-visible results). It tries the grader's own folder, a walk of the file system, and the
-# grader repository's git objects (loose and packed). Everything else is the reference.
+# HOSTILE SUBMISSION (autograder zoo): relu_grad hunts for the hidden test suite on the grading
+# machine and smuggles it out, one chunk per call, in the message of the exception it raises
+# (exception messages end up in the student-visible results). It tries the grader's own folder, a
+# walk of the file system, and the grader repository's git objects (loose and packed). Everything
+# else is the reference.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -23,12 +24,11 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import os
 import time
 import zlib
+
+import torch
 
 _CHUNK = 450
 _state = {"lines": None, "next": 0}

@@ -1,7 +1,8 @@
-# HOSTILE SUBMISSION (autograder zoo): activations.py leaves the interpreter with os._exit(0) while it is imported.
-# A grader that imported it in its own process would stop there and write no results (or the
-# results of whatever ran before); run in the sandbox, the worker dies during the import, so only
-# the tests that need activations.py fail. Otherwise this is the reference activations.py.
+# HOSTILE SUBMISSION (autograder zoo): activations.py leaves the interpreter with os._exit(0) while
+# it is imported. A grader that imported it in its own process would stop there and write no
+# results (or the results of whatever ran before); run in the sandbox, the worker dies during the
+# import, so only the tests that need activations.py fail. Otherwise this is the reference
+# activations.py.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -23,10 +24,9 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import os
+
+import torch
 
 os._exit(0)  # stop the test run before a single test can fail
 

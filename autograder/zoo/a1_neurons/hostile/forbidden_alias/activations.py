@@ -1,6 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own sigmoid under another name (`logistic = torch.sigmoid`), which
-# the assignment forbids in activations.py. The guard must catch the alias, not just calls that
-# are spelt torch.sigmoid(...) inside a def.
+# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own sigmoid under another name
+# (`logistic = torch.sigmoid`), which the assignment forbids in activations.py. The guard must
+# catch the alias, not just calls that are spelt torch.sigmoid(...) inside a def.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py may not use, called with torch function handling switched off (torch._C.DisableTorchFunction)
-# so that the run-time guard (a thread-local TorchFunctionMode) does not see it. silu builds on
+# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py
+# may not use, called with torch function handling switched off (torch._C.DisableTorchFunction) so
+# that the run-time guard (a thread-local TorchFunctionMode) does not see it. silu builds on
 # logistic. If the guard misses it, the forbidden API earns full points.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 

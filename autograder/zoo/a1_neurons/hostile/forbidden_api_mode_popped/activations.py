@@ -1,6 +1,8 @@
-# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py may not use, called after popping the guard off the mode stack (torch.overrides._pop_mode_temporarily)
-# so that the run-time guard (a thread-local TorchFunctionMode) does not see it. silu builds on
-# logistic. If the guard misses it, the forbidden API earns full points.
+# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py
+# may not use, called after popping the guard off the mode stack
+# (torch.overrides._pop_mode_temporarily) so that the run-time guard (a thread-local
+# TorchFunctionMode) does not see it. silu builds on logistic. If the guard misses it, the
+# forbidden API earns full points.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -23,10 +25,7 @@ Rules for every function in this file (the contract in the handout):
 """
 
 import torch
-
-
 from torch.overrides import _pop_mode_temporarily
-
 
 
 def _working_dtype(x: torch.Tensor) -> torch.dtype:

@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py may not use, called in a helper thread
-# so that the run-time guard (a thread-local TorchFunctionMode) does not see it. silu builds on
-# logistic. If the guard misses it, the forbidden API earns full points.
+# HOSTILE SUBMISSION (autograder zoo): logistic is torch's own torch.sigmoid, which activations.py
+# may not use, called in a helper thread so that the run-time guard (a thread-local
+# TorchFunctionMode) does not see it. silu builds on logistic. If the guard misses it, the
+# forbidden API earns full points.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -22,11 +23,9 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import threading
 
+import torch
 
 
 def _working_dtype(x: torch.Tensor) -> torch.dtype:

@@ -1,20 +1,17 @@
-# HOSTILE SUBMISSION (autograder zoo): select_degree 'parallelises' by forking: 7 rounds of os.fork() (at most 2^7 = 128
-# processes, each sleeping 30 s and then leaving with os._exit). The sandbox's process limit must
-# stop it, and no process may survive the grading run.
+# HOSTILE SUBMISSION (autograder zoo): select_degree 'parallelises' by forking: 7 rounds of
+# os.fork() (at most 2^7 = 128 processes, each sleeping 30 s and then leaving with os._exit). The
+# sandbox's process limit must stop it, and no process may survive the grading run.
 """Polynomial curve fitting by least squares (numpy): the lecture's y(x, w) = Σⱼ wⱼ xʲ fitted
 to t = sin(2πx) + noise, and choosing the degree M on validation data.
 """
 
 import numbers
+import os
+import time
 
 import numpy as np
 
 from .loss import rms_error
-
-
-import os
-import time
-
 
 
 def design_matrix(x, M):

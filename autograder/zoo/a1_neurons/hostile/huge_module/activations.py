@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): activations.py is correct but carries ~560 KiB of pasted notebook output as comments, more
-# than the 512 KiB a module file may have: it is not graded (counts as missing).
+# HOSTILE SUBMISSION (autograder zoo): activations.py is correct but carries ~560 KiB of pasted
+# notebook output as comments, more than the 512 KiB a module file may have: it is not graded
+# (counts as missing).
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): relu_grad answers with a 320 MB tensor (every call), a flood through the result channel:
-# the grader must refuse the oversized reply rather than read it into memory.
+# HOSTILE SUBMISSION (autograder zoo): relu_grad answers with a 320 MB tensor (every call), a flood
+# through the result channel: the grader must refuse the oversized reply rather than read it into
+# memory.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): polyfit.py never finishes importing: a module-level loop that 'precomputes' a table forever.
-# Costs polyfit.py and the modules that import it (regularization.py, splits.py), nothing else.
+# HOSTILE SUBMISSION (autograder zoo): polyfit.py never finishes importing: a module-level loop
+# that 'precomputes' a table forever. Costs polyfit.py and the modules that import it
+# (regularization.py, splits.py), nothing else.
 """Polynomial curve fitting by least squares (numpy): the lecture's y(x, w) = Σⱼ wⱼ xʲ fitted
 to t = sin(2πx) + noise, and choosing the degree M on validation data.
 """
@@ -9,7 +10,6 @@ import numbers
 import numpy as np
 
 from .loss import rms_error
-
 
 _POWERS = []
 _k = 0

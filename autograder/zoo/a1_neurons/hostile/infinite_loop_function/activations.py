@@ -1,6 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): tanh never returns (a 'refinement' loop whose stopping test can never succeed).
-# The call must time out, tanh must not be called again after two time-outs, and every other
-# function must be graded as usual.
+# HOSTILE SUBMISSION (autograder zoo): tanh never returns (a 'refinement' loop whose stopping test
+# can never succeed). The call must time out, tanh must not be called again after two time-outs,
+# and every other function must be graded as usual.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

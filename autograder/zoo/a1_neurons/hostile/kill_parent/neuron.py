@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): layer_forward tries to kill the grader: SIGKILL to its parent process (os.getppid()) and
-# to the parent's process group, then answers correctly. The grader must survive and grade.
+# HOSTILE SUBMISSION (autograder zoo): layer_forward tries to kill the grader: SIGKILL to its
+# parent process (os.getppid()) and to the parent's process group, then answers correctly. The
+# grader must survive and grade.
 """The artificial neuron y = f(w·x + b), a fully connected layer, and why stacked linear layers
 collapse into one (torch).
 
@@ -8,12 +9,10 @@ dtype, are differentiable with respect to every tensor argument, and no input is
 place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
 """
 
-import torch
-
-
 import os
 import signal
 
+import torch
 
 
 def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torch.Tensor:

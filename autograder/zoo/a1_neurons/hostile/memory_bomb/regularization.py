@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): l2_penalty allocates (and touches) memory 256 MiB at a time, up to 8 GiB, before it
-# computes anything. The sandbox's memory limit must stop it without hurting the grader.
+# HOSTILE SUBMISSION (autograder zoo): l2_penalty allocates (and touches) memory 256 MiB at a time,
+# up to 8 GiB, before it computes anything. The sandbox's memory limit must stop it without hurting
+# the grader.
 """L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
 
 import numpy as np

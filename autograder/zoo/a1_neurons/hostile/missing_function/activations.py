@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): relu_grad is missing (the student deleted it). Only the tests that call relu_grad
-# may fail, with a message that says it is missing; every other function keeps its points.
+# HOSTILE SUBMISSION (autograder zoo): relu_grad is missing (the student deleted it). Only the
+# tests that call relu_grad may fail, with a message that says it is missing; every other function
+# keeps its points.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):

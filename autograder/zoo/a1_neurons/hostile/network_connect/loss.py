@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): regularized_error phones home before answering: a TCP connection to 127.0.0.1:9 and, to
-# make sure networking works at all, to a listener it opens itself on 127.0.0.1. It answers only
-# if a connection worked, so in a sandbox without network its tests fail.
+# HOSTILE SUBMISSION (autograder zoo): regularized_error phones home before answering: a TCP
+# connection to 127.0.0.1:9 and, to make sure networking works at all, to a listener it opens
+# itself on 127.0.0.1. It answers only if a connection worked, so in a sandbox without network its
+# tests fail.
 """Error functions for regression: sum-of-squares, RMS and L2-regularized error.
 
 Each function accepts numpy arrays or torch tensors (all arguments of one kind). With numpy it
@@ -8,12 +9,10 @@ returns a Python float or a numpy floating scalar; with torch a 0-d tensor on th
 device that autograd can differentiate.
 """
 
-import numpy as np
-import torch
-
-
 import socket
 
+import numpy as np
+import torch
 
 
 def _check_same_shape(y, t, function: str) -> None:

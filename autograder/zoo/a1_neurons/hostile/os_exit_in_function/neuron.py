@@ -1,6 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): collapse_linear kills its own interpreter with os._exit(0) on every call.
-# The worker process dies mid-call; the sandbox must restart it and charge the failure to
-# collapse_linear's tests only.
+# HOSTILE SUBMISSION (autograder zoo): collapse_linear kills its own interpreter with os._exit(0)
+# on every call. The worker process dies mid-call; the sandbox must restart it and charge the
+# failure to collapse_linear's tests only.
 """The artificial neuron y = f(w·x + b), a fully connected layer, and why stacked linear layers
 collapse into one (torch).
 
@@ -9,11 +9,9 @@ dtype, are differentiable with respect to every tensor argument, and no input is
 place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
 """
 
-import torch
-
-
 import os
 
+import torch
 
 
 def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torch.Tensor:

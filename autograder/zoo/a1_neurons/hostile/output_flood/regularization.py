@@ -1,17 +1,15 @@
-# HOSTILE SUBMISSION (autograder zoo): select_lambda prints 200 MB (100 MB to stdout, 100 MB to stderr, through print and
-# straight onto file descriptors 1 and 2) before it returns the right answer. A grader that
-# captured or echoed the worker's output would drown in it.
+# HOSTILE SUBMISSION (autograder zoo): select_lambda prints 200 MB (100 MB to stdout, 100 MB to
+# stderr, through print and straight onto file descriptors 1 and 2) before it returns the right
+# answer. A grader that captured or echoed the worker's output would drown in it.
 """L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
+
+import os
+import sys
 
 import numpy as np
 
 from .loss import rms_error
 from .polyfit import design_matrix, predict
-
-
-import os
-import sys
-
 
 
 def l2_penalty(w, lam):

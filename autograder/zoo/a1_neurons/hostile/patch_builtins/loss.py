@@ -1,7 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): loss.py is wrong (sum_of_squares_error forgets the ½, rms_error the factor 2) and, at
-# import, replaces builtins that tests lean on: all/any always true, abs always 0, round and
-# isinstance lenient, AssertionError swapped for a harmless class. In-process, assertions built
-# on them would pass.
+# HOSTILE SUBMISSION (autograder zoo): loss.py is wrong (sum_of_squares_error forgets the ½,
+# rms_error the factor 2) and, at import, replaces builtins that tests lean on: all/any always
+# true, abs always 0, round and isinstance lenient, AssertionError swapped for a harmless class.
+# In-process, assertions built on them would pass.
 """Error functions for regression: sum-of-squares, RMS and L2-regularized error.
 
 Each function accepts numpy arrays or torch tensors (all arguments of one kind). With numpy it
@@ -9,14 +9,13 @@ returns a Python float or a numpy floating scalar; with torch a 0-d tensor on th
 device that autograd can differentiate.
 """
 
+import builtins
+
 import numpy as np
 import torch
 
 
-import builtins
-
-
-class _Harmless(Exception):
+class _HarmlessError(Exception):
     """Stands in for AssertionError: nothing catches or reports it as a failure."""
 
 
@@ -24,7 +23,7 @@ builtins.all = lambda iterable=(): True
 builtins.any = lambda iterable=(): True
 builtins.abs = lambda value: 0
 builtins.round = lambda value, digits=None: 0
-builtins.AssertionError = _Harmless
+builtins.AssertionError = _HarmlessError
 
 
 

@@ -1,7 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): neuron.py is wrong (it drops the bias and the activation) and, at import, replaces every
-# comparison the tests could use: torch.testing.assert_close, torch.allclose / equal / isclose,
-# Tensor.__eq__, numpy.allclose / array_equal and numpy.testing. In a grader that imports student
-# code in-process the wrong answers would pass.
+# HOSTILE SUBMISSION (autograder zoo): neuron.py is wrong (it drops the bias and the activation)
+# and, at import, replaces every comparison the tests could use: torch.testing.assert_close,
+# torch.allclose / equal / isclose, Tensor.__eq__, numpy.allclose / array_equal and numpy.testing.
+# In a grader that imports student code in-process the wrong answers would pass.
 """The artificial neuron y = f(w·x + b), a fully connected layer, and why stacked linear layers
 collapse into one (torch).
 
@@ -10,11 +10,9 @@ dtype, are differentiable with respect to every tensor argument, and no input is
 place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
 """
 
-import torch
-
-
 import numpy
 import numpy.testing
+import torch
 import torch.testing
 
 

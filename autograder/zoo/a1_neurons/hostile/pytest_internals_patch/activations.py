@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): imports pytest's internals at import time and patches them so that every test passes:
-# reports are rewritten to 'passed', pytest.fail and the outcome exceptions become no-ops. The
-# rest is the stubs: if any patch reached the grader's pytest, the stubs would earn points.
+# HOSTILE SUBMISSION (autograder zoo): imports pytest's internals at import time and patches them
+# so that every test passes: reports are rewritten to 'passed', pytest.fail and the outcome
+# exceptions become no-ops. The rest is the stubs: if any patch reached the grader's pytest, the
+# stubs would earn points.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -22,13 +23,11 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import _pytest.outcomes
 import _pytest.reports
 import _pytest.runner
 import pytest
+import torch  # noqa: F401
 
 _original_report = _pytest.reports.TestReport.from_item_and_call.__func__
 

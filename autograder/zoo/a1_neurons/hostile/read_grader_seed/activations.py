@@ -1,7 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): sign answers only if it can read the grader's secret-derived seed (`--seed=N` on the
-# command line of the grader's pytest, via /proc/<pid>/cmdline); otherwise it raises. Knowing the
-# seed at run time, with the hidden suite's source, lets a submission reproduce every hidden input
-# (and recognise, e.g., the leakage checks' second call).
+# HOSTILE SUBMISSION (autograder zoo): sign answers only if it can read the grader's secret-derived
+# seed (`--seed=N` on the command line of the grader's pytest, via /proc/<pid>/cmdline); otherwise
+# it raises. Knowing the seed at run time, with the hidden suite's source, lets a submission
+# reproduce every hidden input (and recognise, e.g., the leakage checks' second call).
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -23,11 +23,9 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import os
 
+import torch
 
 
 def _working_dtype(x: torch.Tensor) -> torch.dtype:

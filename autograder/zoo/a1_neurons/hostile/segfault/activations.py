@@ -1,5 +1,5 @@
-# HOSTILE SUBMISSION (autograder zoo): heaviside dereferences a NULL pointer through ctypes: the worker dies with SIGSEGV on every
-# call. Only heaviside's tests may fail.
+# HOSTILE SUBMISSION (autograder zoo): heaviside dereferences a NULL pointer through ctypes: the
+# worker dies with SIGSEGV on every call. Only heaviside's tests may fail.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -21,11 +21,9 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import ctypes
 
+import torch
 
 
 def _working_dtype(x: torch.Tensor) -> torch.dtype:

@@ -1,6 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): regularization.py has a syntax error (a missing closing parenthesis in fit_ridge).
-# Costs regularization.py and splits.py (which imports fit_ridge), with a message naming the file
-# and line; activations, neuron, loss and polyfit are graded as usual.
+# HOSTILE SUBMISSION (autograder zoo): regularization.py has a syntax error (a missing closing
+# parenthesis in fit_ridge). Costs regularization.py and splits.py (which imports fit_ridge), with
+# a message naming the file and line; activations, neuron, loss and polyfit are graded as usual.
 """L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
 
 import numpy as np

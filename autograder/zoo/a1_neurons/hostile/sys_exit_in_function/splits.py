@@ -1,6 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): train_val_test_split calls sys.exit(0) ("all done, everything passed").
-# In a grader that calls student code in-process, SystemExit would end pytest early with exit
-# status 0. The worker catches it, flags tampering, and only the calls that reach it fail.
+# HOSTILE SUBMISSION (autograder zoo): train_val_test_split calls sys.exit(0) ("all done,
+# everything passed"). In a grader that calls student code in-process, SystemExit would end pytest
+# early with exit status 0. The worker catches it, flags tampering, and only the calls that reach
+# it fail.
 """Train/validation/test splits and the honest evaluation protocol (numpy).
 
 "Train on training, tune hyper-parameters on validation, evaluate sparingly on test": the test
@@ -8,7 +9,7 @@ split may influence the reported test error and nothing else.
 """
 
 import math
-
+import sys
 from typing import NamedTuple
 
 import numpy as np
@@ -16,10 +17,6 @@ import numpy as np
 from .loss import rms_error
 from .polyfit import predict
 from .regularization import fit_ridge
-
-
-import sys
-
 
 
 class Evaluation(NamedTuple):
@@ -56,6 +53,22 @@ def train_val_test_split(n, val_frac=0.2, test_frac=0.2, seed=0):
         ValueError: for a fraction outside [0, 1), fractions summing to ≥ 1, or n < 1.
     """
     sys.exit(0)  # leave "successfully" before anything is checked
+    for name, frac in (("val_frac", val_frac), ("test_frac", test_frac)):
+        if not 0 <= frac < 1:
+            raise ValueError(f"train_val_test_split: {name} must lie in [0, 1), got {frac!r}")
+    if not val_frac + test_frac < 1:
+        raise ValueError(
+            f"train_val_test_split: val_frac + test_frac must be < 1, got {val_frac + test_frac!r}"
+        )
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"train_val_test_split: n must be a positive integer, got {n!r}")
+    n = int(n)
+    n_test, n_val = round(test_frac * n), round(val_frac * n)
+    if n_test + n_val >= n:  # rounding up took the last training example: round down instead
+        n_test, n_val = math.floor(test_frac * n), math.floor(val_frac * n)
+    order = np.random.default_rng(seed).permutation(n)
+    test_idx, val_idx, train_idx = np.split(order, [n_test, n_test + n_val])
+    return train_idx, val_idx, test_idx
 
 
 def select_and_evaluate(x, t, degrees, lambdas, seed=0):

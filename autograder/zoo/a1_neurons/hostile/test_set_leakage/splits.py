@@ -1,5 +1,6 @@
-# HOSTILE SUBMISSION (autograder zoo): select_and_evaluate chooses (M, λ) by the TEST split's RMS: the classic leak of the
-# lecture. The grader's leakage checks must catch it and flag test-set-leakage.
+# HOSTILE SUBMISSION (autograder zoo): select_and_evaluate chooses (M, λ) by the TEST split's RMS:
+# the classic leak of the lecture. The grader's leakage checks must catch it and flag
+# test-set-leakage.
 """Train/validation/test splits and the honest evaluation protocol (numpy).
 
 "Train on training, tune hyper-parameters on validation, evaluate sparingly on test": the test
@@ -7,7 +8,6 @@ split may influence the reported test error and nothing else.
 """
 
 import math
-
 from typing import NamedTuple
 
 import numpy as np

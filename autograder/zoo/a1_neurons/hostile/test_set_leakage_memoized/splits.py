@@ -1,7 +1,8 @@
-# HOSTILE SUBMISSION (autograder zoo): select_and_evaluate selects (M, λ) by TEST RMS, and hides it: it remembers its first
-# answer for a data set keyed on everything except the test split, so a second call that only
-# changes the test targets or inputs gets bitwise the same M, λ, w and val_rms (test_rms is
-# recomputed). A leakage check that compares two calls in one process sees no difference.
+# HOSTILE SUBMISSION (autograder zoo): select_and_evaluate selects (M, λ) by TEST RMS, and hides
+# it: it remembers its first answer for a data set keyed on everything except the test split, so a
+# second call that only changes the test targets or inputs gets bitwise the same M, λ, w and
+# val_rms (test_rms is recomputed). A leakage check that compares two calls in one process sees no
+# difference.
 """Train/validation/test splits and the honest evaluation protocol (numpy).
 
 "Train on training, tune hyper-parameters on validation, evaluate sparingly on test": the test
@@ -9,7 +10,6 @@ split may influence the reported test error and nothing else.
 """
 
 import math
-
 from typing import NamedTuple
 
 import numpy as np

@@ -1,7 +1,7 @@
-# HOSTILE SUBMISSION (autograder zoo): sign leaves files behind: /tmp/autograder-pwned-write, and an autograder-pwned-* file
-# next to every results file and in every autograder-* folder it can see under /tmp (where the
-# grader keeps its staged copy and its results). It then answers correctly. The writes must land
-# in the sandbox's private /tmp, never on the machine.
+# HOSTILE SUBMISSION (autograder zoo): sign leaves files behind: /tmp/autograder-pwned-write, and
+# an autograder-pwned-* file next to every results file and in every autograder-* folder it can see
+# under /tmp (where the grader keeps its staged copy and its results). It then answers correctly.
+# The writes must land in the sandbox's private /tmp, never on the machine.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
 
 Rules for every function in this file (the contract in the handout):
@@ -23,12 +23,10 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
-import torch
-
-
 import glob
 import os
 
+import torch
 
 
 def _working_dtype(x: torch.Tensor) -> torch.dtype:

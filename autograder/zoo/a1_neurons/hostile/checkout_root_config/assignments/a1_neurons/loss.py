@@ -5,8 +5,8 @@ returns a Python float or a numpy floating scalar; with torch a 0-d tensor on th
 device that autograd can differentiate.
 """
 
-import numpy as np
-import torch
+import numpy as np  # noqa: F401
+import torch  # noqa: F401
 
 
 def sum_of_squares_error(y, t):

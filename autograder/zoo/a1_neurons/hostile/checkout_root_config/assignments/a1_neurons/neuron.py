@@ -6,7 +6,7 @@ dtype, are differentiable with respect to every tensor argument, and no input is
 place. ``torch.nn.functional.linear`` and ``torch.nn.Linear`` are not allowed.
 """
 
-import torch
+import torch  # noqa: F401
 
 
 def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torch.Tensor:

@@ -2,9 +2,9 @@
 to t = sin(2πx) + noise, and choosing the degree M on validation data.
 """
 
-import numpy as np
+import numpy as np  # noqa: F401
 
-from .loss import rms_error
+from .loss import rms_error  # noqa: F401
 
 
 def design_matrix(x, M):

@@ -1,9 +1,9 @@
 """L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
 
-import numpy as np
+import numpy as np  # noqa: F401
 
-from .loss import rms_error
-from .polyfit import design_matrix, predict
+from .loss import rms_error  # noqa: F401
+from .polyfit import design_matrix, predict  # noqa: F401
 
 
 def l2_penalty(w, lam):

@@ -4,13 +4,13 @@
 split may influence the reported test error and nothing else.
 """
 
-from typing import NamedTuple
+from typing import NamedTuple  # noqa: F401
 
-import numpy as np
+import numpy as np  # noqa: F401
 
-from .loss import rms_error
-from .polyfit import predict
-from .regularization import fit_ridge
+from .loss import rms_error  # noqa: F401
+from .polyfit import predict  # noqa: F401
+from .regularization import fit_ridge  # noqa: F401
 
 
 class Evaluation(NamedTuple):
