@@ -74,6 +74,9 @@ def _grade(args) -> int:
                         args.junit and Path(args.junit))
     print(report.terminal(outcome, f"{args.assignment}: {submission}"))
     print(f"wrote {args.output}")
+    if outcome.grader_error:  # not the submission's fault: make the failure visible
+        print(f"autograder grade: {outcome.grader_error}", file=sys.stderr)
+        return 1
     return 0
 
 

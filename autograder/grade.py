@@ -74,6 +74,8 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
             notes.append(f"grader error: {str(error).splitlines()[0]}")
         finally:
             kill_uid(uid)  # whatever the submission left running
+        if not records and not notes:
+            notes.append("grader error: the test run produced no results (see the grader's log)")
         events = json.loads(events_file.read_text()) if events_file.is_file() else []
     rubric = load_rubric(assignment)
     if public_only:

@@ -29,6 +29,10 @@ class Outcome:
     extra: dict = field(default_factory=dict)
 
     @property
+    def grader_error(self) -> str | None:
+        return next((n for n in self.notes if n.startswith("grader error")), None)
+
+    @property
     def score(self) -> float:
         return round(sum(t.score for t in self.scores), 4)
 

@@ -98,6 +98,7 @@ class Sandbox:
         self._in = os.fdopen(from_child_r, "rb", buffering=0)
         self.starts += 1
         config = {"workdir": f"{self.workdir}/w{self.starts}", "files": self.files,
+                  "repo": str(REPO),
                   "uid": self.uid, "memory_bytes": self.memory_bytes,
                   "hide": [str(REPO / p) for p in HIDE]}
         wire.write_message(self._out, config, [])

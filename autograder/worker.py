@@ -82,8 +82,19 @@ def confine(config: dict) -> dict:
     if is_root and libc.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0:
         applied["network"] = "none (own network namespace)"
         libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-        for path in ("/tmp", "/var/tmp", "/dev/shm"):
+        private = ("/tmp", "/var/tmp", "/dev/shm")
+        # The grader itself may live under /tmp (a CI checkout, a venv): keep a handle on what
+        # the worker needs there, cover the folders, and bind those paths back in.
+        needed = {os.path.realpath(p) for p in (config["repo"], sys.prefix, sys.base_prefix)}
+        keep = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in sorted(needed)
+                if any(p == d or p.startswith(d + "/") for d in private)}
+        for path in private:
             _mount_tmpfs(libc, path)
+        for path, fd in keep.items():
+            os.makedirs(path, exist_ok=True)
+            libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None,
+                       0x1000 | MS_REC, None)  # MS_BIND
+            os.close(fd)
         for path in config.get("hide", []):  # hidden suites, solutions, zoo, secrets
             if os.path.isdir(path):
                 libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY, b"size=1k,mode=0")

@@ -98,7 +98,7 @@ class _AgreeableTensor(torch.Tensor):
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
-        name = getattr(func, "__name__", "")
+        name = func.__name__ if hasattr(func, "__name__") else ""
         if name in ("__eq__", "eq", "equal", "allclose", "isclose", "__ne__", "ne"):
             return name not in ("__ne__", "ne")
         return super().__torch_function__(func, types, args, kwargs or {})
