@@ -14,6 +14,10 @@ SUSPICIOUS_IMPORTS = {
     "pathlib", "urllib", "requests", "http", "pickle", "marshal", "code", "runpy", "sysconfig",
     "site", "io", "tempfile", "glob", "hypothesis", "unittest", "traceback", "types",
 }
+# torch's and Python's internals: the way around the forbidden-API guard, or into the grader
+SUSPICIOUS_ATTRIBUTES = {"__globals__", "__builtins__", "__code__", "__subclasses__", "__eq__",
+                         "_C", "_pop_mode_temporarily", "DisableTorchFunction", "ops",
+                         "_getframe", "f_back", "modules"}
 SUSPICIOUS_CALLS = {"eval", "exec", "compile", "__import__", "open", "globals", "setattr",
                     "delattr", "breakpoint", "input", "getattr"}
 
@@ -39,9 +43,10 @@ def static_flags(files: dict[str, str]) -> list[dict]:
                 found |= {node.module.split(".")[0]} & SUSPICIOUS_IMPORTS
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 found |= {node.func.id} & SUSPICIOUS_CALLS
-            elif isinstance(node, ast.Attribute) and node.attr.startswith("__") and node.attr in (
-                    "__globals__", "__builtins__", "__code__", "__subclasses__", "__eq__"):
+            elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_ATTRIBUTES:
                 found.add(node.attr)
+            elif isinstance(node, ast.FunctionDef) and node.name == "__eq__":
+                found.add("__eq__")
         if found:
             flags.append(flag("suspicious-code", module,
                               f"{name} uses {', '.join(sorted(found))}, which this assignment "

@@ -71,7 +71,7 @@ class _ForbiddenTorchAPIs(TorchFunctionMode):
         self.module = module
 
     def __torch_function__(self, func, types_, args=(), kwargs=None):
-        name = getattr(func, "__name__", "")
+        name = getattr(func, "__name__", "").split(".")[0]  # aten's "sigmoid.default" too
         base = name[:-1] if name.endswith("_") and not name.endswith("__") else name
         forbidden = base in FORBIDDEN[self.module] or (
             self.module in _FORBID_ALL_FUNCTIONAL

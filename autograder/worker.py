@@ -17,6 +17,7 @@ import os
 import resource
 import sys
 import traceback
+import types
 from pathlib import Path
 
 import torch
@@ -177,12 +178,56 @@ def _watch_atexit(package_dir: Path, events: list) -> None:
     atexit.register = watched_register
 
 
+def _forbid_everywhere(package_dir: Path, events: list) -> None:
+    """Second line behind the seam's guard: replace each forbidden torch callable, on every
+    route we know of, by a wrapper that refuses when a frame of the forbidding module's file is
+    on the stack. Unlike the torch function mode this holds in other threads, with torch
+    functions disabled, and with the mode popped off its stack.
+    """
+    from autograder.seam import FORBIDDEN, ForbiddenAPIError
+
+    owners = [torch, torch.Tensor, torch._C.TensorBase, torch._C._VariableFunctions,
+              torch.nn.functional, torch._C._nn, torch.special]
+
+    def make_wrapper(original, name: str, files: dict[str, str]):
+        def refuse_in_forbidding_module(*args, **kwargs):
+            frame = sys._getframe(1)
+            while frame is not None:
+                module = files.get(frame.f_code.co_filename)
+                if module is not None:
+                    events.append({"kind": "forbidden-api", "module": module,
+                                   "message": f"{module}.py calls torch's '{name}'"})
+                    raise ForbiddenAPIError(module, name)
+                frame = frame.f_back
+            return original(*args, **kwargs)
+
+        refuse_in_forbidding_module.__name__ = getattr(original, "__name__", name)
+        return refuse_in_forbidding_module
+
+    by_name: dict[str, dict[str, str]] = {}
+    for module, names in FORBIDDEN.items():
+        for name in names:
+            by_name.setdefault(name, {})[str(package_dir / f"{module}.py")] = module
+    for name, files in by_name.items():
+        for owner in owners:
+            for attribute in (name, f"{name}_"):
+                original = owner.__dict__.get(attribute) if isinstance(owner, type) else getattr(
+                    owner, attribute, None)
+                if not callable(original) or isinstance(original, type | types.ModuleType):
+                    continue
+                try:
+                    setattr(owner, attribute, make_wrapper(original, attribute, files))
+                except (AttributeError, TypeError):
+                    continue
+
+
 class Worker:
     def __init__(self, package_dir: Path, init_file: Path, events: list):
         from autograder.seam import Implementation
 
         self.impl = Implementation("submission", [package_dir], init_file)
         _watch_atexit(package_dir, events)
+        _forbid_everywhere(package_dir, events)
         self.events = events
         self.baseline = _snapshot()
         self.graphs: dict[int, tuple] = {}
