@@ -200,7 +200,7 @@ def kill_uid(uid: int | None) -> None:
 class SandboxImplementation:
     """The seam's interface, backed by a Sandbox."""
 
-    HANG_LIMIT = 2  # timeouts after which a function is no longer called
+    HANG_LIMIT = 2  # timeouts (or crashes) after which a function is no longer called
 
     def __init__(self, name: str, paths, init_file: Path, **sandbox_options):
         self.name = name
@@ -215,6 +215,7 @@ class SandboxImplementation:
         self.sandbox = Sandbox(files, **sandbox_options)
         self._imported: dict[str, str | None] = {}
         self._hangs: dict[str, int] = {}
+        self._crashes: dict[str, int] = {}
         self._namedtuples: dict = {}
         self._attributes: dict = {}
         self._track_ids = itertools.count(1)
@@ -249,7 +250,12 @@ class SandboxImplementation:
         return self.module(name)
 
     def _record(self, error_type, module: str, message: str) -> None:
-        kind = "timeout" if error_type is SandboxTimeoutError else "resource-limit"
+        if error_type is SandboxTimeoutError:
+            kind = "timeout"
+        elif "exited during" in message:  # os._exit / sys.exit from the submission
+            kind = "tampering"
+        else:
+            kind = "resource-limit"
         self.sandbox.events.append({"kind": kind, "module": module, "message": message})
 
     def call(self, module: str, function: str, args, kwargs, grad: bool = False):
@@ -258,6 +264,10 @@ class SandboxImplementation:
             raise SandboxTimeoutError(
                 f"{key} did not finish within {self.sandbox.call_timeout:g} s on "
                 f"{self.HANG_LIMIT} earlier calls; not called again")
+        if self._crashes.get(key, 0) >= self.HANG_LIMIT:
+            raise SandboxCrashError(
+                f"{key} killed the submission's process on {self.HANG_LIMIT} earlier calls; "
+                "not called again")
         buffers: list[bytes] = []
         grad_inputs = [t for t in wire.data_leaves([list(args), dict(kwargs)])
                        if isinstance(t, torch.Tensor) and t.requires_grad]
@@ -294,6 +304,7 @@ class SandboxImplementation:
             self._record(SandboxTimeoutError, module, str(error))
             raise
         except SandboxCrashError as error:
+            self._crashes[key] = self._crashes.get(key, 0) + 1
             self._record(SandboxCrashError, module, str(error))
             raise
         if "error" in reply:

@@ -83,9 +83,12 @@ def _hidden_markers(assignment: str) -> list[str]:
 
 
 def _processes_of(uid: int) -> list[str]:
-    result = subprocess.run(["ps", "-o", "pid=,comm=", "-u", str(uid)], capture_output=True,
-                            text=True, check=False)
-    return result.stdout.split("\n") if result.stdout.strip() else []
+    """Live processes of ``uid`` (zombies, already dead and waiting for init, do not count)."""
+    result = subprocess.run(["ps", "-o", "pid=,stat=,comm=", "-u", str(uid)],
+                            capture_output=True, text=True, check=False)
+    rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
+    return [f"{row[0]} {row[2] if len(row) > 2 else ''}" for row in rows
+            if not row[1].startswith("Z")]
 
 
 def check(case: Case, outcome: report.Outcome, results_text: str, uid: int,

@@ -83,3 +83,18 @@ def test_make_stub_replaces_function_regions_and_drops_module_regions():
 def test_make_stub_rejects_broken_markers_naming_the_line(source, problem):
     with pytest.raises(stubs.StubError, match=problem):
         stubs.make_stub(source, "mod", "mod.py")
+
+
+def test_generate_stubs_command_checks_and_reports_stale_stubs(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    check = subprocess.run([sys.executable, "-m", "autograder", "generate-stubs", "--check"],
+                           cwd=ROOT, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    stale = tmp_path / "stubs"
+    stale.mkdir()
+    for path in ASSIGNMENT.glob("*.py"):
+        (stale / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (stale / "loss.py").write_text("# edited by hand\n", encoding="utf-8")
+    assert stubs.check_stubs(SOLUTIONS, stale) == ["loss.py"]
