@@ -22,6 +22,16 @@ SUSPICIOUS_CALLS = {"eval", "exec", "compile", "__import__", "open", "globals", 
                     "delattr", "breakpoint", "input", "getattr"}
 
 
+RESOURCE_SIGNS = {  # what an exhausted limit looks like from inside the submission
+    "MemoryError": "memory",
+    "RecursionError": "recursion depth",
+    "BlockingIOError": "processes (fork refused)",
+    "Resource temporarily unavailable": "processes (fork refused)",
+    "Too many open files": "open files",
+    "File too large": "file size",
+}
+
+
 def flag(kind: str, module: str | None, message: str) -> dict:
     return {"kind": kind, "module": module, "message": message}
 
@@ -71,6 +81,15 @@ def record_flags(records: list[dict]) -> list[dict]:
             match = re.search(r"(\w+)\.py calls torch's '([^']+)'", record["message"])
             module, api = (match.group(1), match.group(2)) if match else (record["module"], "?")
             forbidden.setdefault(module, set()).add(api)
+    exhausted: dict[str, set[str]] = {}
+    for record in records:
+        if record["outcome"] == "failed" and any(
+                sign in record.get("message", "") for sign in RESOURCE_SIGNS):
+            kind = next(sign for sign in RESOURCE_SIGNS if sign in record["message"])
+            exhausted.setdefault(record["module"], set()).add(RESOURCE_SIGNS[kind])
+    for module, what in sorted(exhausted.items(), key=lambda kv: kv[0] or ""):
+        flags.append(flag("resource-limit", module,
+                          f"{module}.py ran into the sandbox's limits: {', '.join(sorted(what))}"))
     for module, apis in sorted(forbidden.items()):
         flags.append(flag("forbidden-api", module,
                           f"{module}.py calls {', '.join(sorted(apis))}, which the assignment "

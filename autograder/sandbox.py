@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import secrets
 import select
 import signal
 import subprocess
@@ -36,7 +37,6 @@ REPO = Path(__file__).resolve().parent.parent
 # Each grading process takes its own range of 16 uids (derived from its pid), so that graders
 # running side by side never kill each other's sandboxes when they clean up.
 DEFAULT_UID = 100_000 + (os.getpid() % 50_000) * 16
-HIDE = ("autograder/suites", "autograder/zoo", "autograder/rubrics", "solutions", "tests")
 
 
 class SandboxTimeoutError(Exception):
@@ -83,7 +83,9 @@ class Sandbox:
         env = {"PATH": "/usr/bin:/bin", "HOME": self.workdir, "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
                "PYTHONPATH": str(REPO)}
-        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES"):
+        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES",
+                    "LD_LIBRARY_PATH", "CUDA_HOME", "NVIDIA_VISIBLE_DEVICES",
+                    "NVIDIA_DRIVER_CAPABILITIES"):
             if key in os.environ:
                 env[key] = os.environ[key]
         self.process = subprocess.Popen(
@@ -99,8 +101,7 @@ class Sandbox:
         self.starts += 1
         config = {"workdir": f"{self.workdir}/w{self.starts}", "files": self.files,
                   "repo": str(REPO),
-                  "uid": self.uid, "memory_bytes": self.memory_bytes,
-                  "hide": [str(REPO / p) for p in HIDE]}
+                  "uid": self.uid, "memory_bytes": self.memory_bytes}
         wire.write_message(self._out, config, [])
         reply, _ = self._receive(self.import_timeout, "starting the sandbox")
         self.confinement = reply.get("ready", {})
@@ -142,17 +143,27 @@ class Sandbox:
 
     # -- requests -----------------------------------------------------------------------
     def request(self, header: dict, buffers: list[bytes], timeout: float, what: str):
-        if self.process is None:
-            self._start()
-        try:
-            wire.write_message(self._out, header, buffers)
-        except (BrokenPipeError, OSError):
-            code = self._kill()
-            raise SandboxCrashError(_crash_reason(what, code, None)) from None
-        reply, out = self._receive(timeout, what)
-        for event in reply.get("events", []):
-            self.events.append({**event, "call": what})
-        return reply, out
+        for _attempt in (1, 2):
+            if self.process is None:
+                self._start()
+            header["id"] = secrets.randbits(62)  # a reply must name the request it answers
+            try:
+                wire.write_message(self._out, header, buffers)
+            except (BrokenPipeError, OSError):
+                code = self._kill()
+                raise SandboxCrashError(_crash_reason(what, code, None)) from None
+            reply, out = self._receive(timeout, what)
+            if reply.get("id") == header["id"]:
+                for event in reply.get("events", []):
+                    self.events.append({**event, "call": what})
+                return reply, out
+            # Someone wrote into the pipe besides the worker's loop: the stream can no longer
+            # be trusted. Start over with a fresh worker and ask once more.
+            self.events.append({"kind": "tampering", "call": what, "message":
+                                "the submission wrote its own data into the grader's pipe"})
+            self._kill()
+        raise SandboxCrashError(
+            f"the submission's process kept answering out of turn during {what}")
 
 
 class _DeadlineReader:

@@ -38,69 +38,78 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _mount_tmpfs(libc, path: str, size: str = "64m") -> None:
-    if os.path.isdir(path):
-        libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
-                   f"size={size},mode=1777".encode())
+MS_BIND = 0x1000
+# What the student process may see of the machine: the system, and Python itself.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev",
+                "/proc", "/sys")
 
 
-def _expose_python(libc) -> bool:
-    """Let an unprivileged uid read the Python installation under a private directory.
+def _bind_fd(libc, fd: int, source: str, target: str) -> bool:
+    """Bind-mount the folder open as ``fd`` (it was ``source``) at ``target``."""
+    os.makedirs(target, exist_ok=True)
+    return libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None,
+                      MS_BIND | MS_REC, None) == 0
 
-    pyenv puts Python under /root (mode 0700). Inside our own mount namespace, each such
-    directory on the way is covered with a world-readable tmpfs into which only the one child
-    on the way is bind-mounted back. True if every path is readable afterwards.
+
+def _tmpfs(libc, path: str, mode: str = "1777", size: str = "256m") -> bool:
+    os.makedirs(path, exist_ok=True)
+    return libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                      f"size={size},mode={mode}".encode()) == 0
+
+
+def _python_paths() -> set[str]:
+    """Everything Python, numpy and torch load from (their real locations)."""
+    import numpy
+
+    paths = {sys.prefix, sys.base_prefix, os.path.dirname(sys.executable)}
+    paths |= {os.path.dirname(os.path.dirname(m.__file__)) for m in (numpy, torch)}
+    return {os.path.realpath(p) for p in paths}
+
+
+def _enter_new_root(libc) -> bool:
+    """chroot into a fresh tmpfs holding bind mounts of the system and of Python only.
+
+    The grader's repository (hidden suites, solutions, its .git), other checkouts, home
+    folders and the real /tmp are simply not there. The new root is a tmpfs mounted over /tmp
+    in our own mount namespace (so nothing is left behind on the host); what is to be bound
+    into it is opened first, since it may itself lie under /tmp.
     """
-    stage = Path("/tmp/.autograder-expose")
-    targets = {Path(os.path.realpath(p)) for p in (sys.base_prefix, sys.prefix,
-                                                      os.path.dirname(sys.executable))}
-    for target in sorted(targets):
-        for depth in range(1, len(target.parts) - 1):
-            directory = Path(*target.parts[: depth + 1])
-            if os.stat(directory).st_mode & 0o005 == 0o005:
-                continue
-            child = target.parts[depth + 1]
-            held = stage / str(abs(hash(directory)))
-            held.mkdir(parents=True, exist_ok=True)
-            if libc.mount(str(directory / child).encode(), str(held).encode(), None,
-                          0x1000 | MS_REC, None) != 0:  # MS_BIND
+    python = sorted(p for p in _python_paths()
+                    if not any(p == s or p.startswith(s + "/") for s in SYSTEM_PATHS))
+    links = {p: os.readlink(p) for p in SYSTEM_PATHS if os.path.islink(p)}
+    sources = [p for p in (*SYSTEM_PATHS, *python) if p not in links and os.path.isdir(p)]
+    fds = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in sources}
+    root = "/tmp"
+    try:
+        if not _tmpfs(libc, root, mode="0755"):
+            return False
+        for path, fd in fds.items():
+            if not _bind_fd(libc, fd, path, root + path) and path in python:
                 return False
-            libc.mount(b"tmpfs", str(directory).encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
-                       b"size=1m,mode=0755")
-            (directory / child).mkdir(exist_ok=True)
-            if libc.mount(str(held).encode(), str(directory / child).encode(), None,
-                          0x1000 | MS_REC, None) != 0:
-                return False
-    return all(os.access(t, os.R_OK | os.X_OK) for t in targets)
+        for path, target in links.items():  # /bin -> usr/bin on merged-/usr systems
+            os.symlink(target, root + path)
+        for path in ("/tmp", "/var/tmp", "/dev/shm"):
+            _tmpfs(libc, root + path)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+    os.chroot(root)
+    os.chdir("/")
+    return True
 
 
 def confine(config: dict) -> dict:
     """Limit this process before student code runs; returns what could be applied."""
     applied = {}
-    exposed = False
     libc = _libc()
     is_root = os.geteuid() == 0
+    new_root = False
     if is_root and libc.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0:
         applied["network"] = "none (own network namespace)"
         libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-        private = ("/tmp", "/var/tmp", "/dev/shm")
-        # The grader itself may live under /tmp (a CI checkout, a venv): keep a handle on what
-        # the worker needs there, cover the folders, and bind those paths back in.
-        needed = {os.path.realpath(p) for p in (config["repo"], sys.prefix, sys.base_prefix)}
-        keep = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in sorted(needed)
-                if any(p == d or p.startswith(d + "/") for d in private)}
-        for path in private:
-            _mount_tmpfs(libc, path)
-        for path, fd in keep.items():
-            os.makedirs(path, exist_ok=True)
-            libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None,
-                       0x1000 | MS_REC, None)  # MS_BIND
-            os.close(fd)
-        for path in config.get("hide", []):  # hidden suites, solutions, zoo, secrets
-            if os.path.isdir(path):
-                libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY, b"size=1k,mode=0")
-        applied["filesystem"] = "private /tmp; grader files hidden"
-        exposed = _expose_python(libc)
+        new_root = _enter_new_root(libc)
+        if new_root:
+            applied["filesystem"] = "own root: system and Python only, private /tmp"
     elif not is_root and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
         applied["network"] = "none (user and network namespace)"
     work = Path(config["workdir"])
@@ -110,9 +119,9 @@ def confine(config: dict) -> dict:
     for name, text in config["files"].items():
         (package / name).write_text(text, encoding="utf-8")
     uid = config.get("uid")
-    if is_root and uid is not None and not exposed:
-        uid = None  # cannot drop privileges without breaking Python itself
-        applied["user"] = "root (the Python installation is not readable by other users)"
+    if is_root and uid is not None and not new_root:
+        uid = None  # without our own root the grader's files would be readable: stay root
+        applied["user"] = "root (could not build a private root)"
     if is_root and uid is not None:
         for path in (work, package, *package.iterdir()):
             os.chown(path, uid, uid)
@@ -342,7 +351,8 @@ def main() -> None:
     inbox, outbox = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
     config, _ = wire.read_message(inbox)
     import numpy  # noqa: F401 - imported before confinement, as root, once
-    import torch
+
+    import autograder.seam  # noqa: F401 - the grader's files are not visible after confine
 
     torch.set_num_threads(1)
     applied = confine(config)
@@ -370,6 +380,7 @@ def main() -> None:
         except BaseException as error:  # student code may raise anything
             reply, out = {"error": describe_error(error)}, []
         reply["events"], events[:] = list(events), []
+        reply["id"] = request.get("id")
         try:
             wire.write_message(outbox, reply, out)
         except wire.WireError as error:
