@@ -23,6 +23,10 @@ demo: $(STAMP)  ## grade the reference solution and the stubs, print score table
 test: $(STAMP)  ## run the repository's whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(BIN)/autograder generate-stubs --check
+	$(BIN)/autograder rubric
+	# every hostile submission through the real grader (bugs and alternatives: tests/test_suites.py)
+	$(BIN)/autograder validate reference stubs hostile
 
 validate: $(STAMP)  ## grade every zoo entry with the real grader and check the outcomes
 	$(BIN)/autograder validate
