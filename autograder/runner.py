@@ -49,20 +49,20 @@ def run_suites(
             *(str(p) for p in (paths or suite_paths(assignment, suites))),
             f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin",
             "-p", "autograder.pytest_report", f"--report-json={report}",
-            "--assert=plain", "-q", "--tb=no", "--no-header", f"--seed={seed}",
+            "--assert=plain", "-q", "--tb=no", "--no-header",
             *(f"--impl={impl}" for impl in impls), *extra_args,
         ]
-        output = run_bounded(command, timeout)
+        output = run_bounded(command, timeout, {"AUTOGRADER_SEED": str(seed)})
         if not report.is_file():
             tail = output.strip().splitlines()[-15:]
             raise RuntimeError("the test suites did not run:\n" + "\n".join(tail))
         return read_records(report)
 
 
-def run_bounded(command: list[str], timeout: float | None) -> str:
+def run_bounded(command: list[str], timeout: float | None, env: dict | None = None) -> str:
     """Run ``command`` in its own process group; past ``timeout`` kill the whole group."""
     process = subprocess.Popen(
-        command, cwd=REPO, env=clean_environment(), stdout=subprocess.PIPE,
+        command, cwd=REPO, env={**clean_environment(), **(env or {})}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, start_new_session=True,
     )
     try:

@@ -193,19 +193,40 @@ def _crash_reason(what: str, code, error) -> str:
     return f"the submission's process stopped during {what} (exit status {code})"
 
 
+def _alive_with_uid(uid: int) -> bool:
+    """True if a live (not zombie) process of ``uid`` exists."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("Uid", "").split()[:1] == [str(uid)] and "Z" not in fields.get(
+                "State", "").split()[:1]:
+            return True
+    return False
+
+
 def kill_uid(uid: int | None) -> None:
-    """Kill every process of the sandbox's uid (children that left the process group too)."""
+    """Kill every process of the sandbox's uid (children that left the process group too).
+
+    A process still starting up as root when the signal goes out would escape it, so the
+    kill is repeated until none is left (a few tries, then give up)."""
     if uid is None or os.geteuid() != 0:
         return
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+    for _ in range(5):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        if not _alive_with_uid(uid):
+            return
+        time.sleep(0.2)
 
 
 class SandboxImplementation:

@@ -90,6 +90,12 @@ def _enter_new_root(libc) -> bool:
             os.symlink(target, root + path)
         for path in ("/tmp", "/var/tmp", "/dev/shm"):
             _tmpfs(libc, root + path)
+        # A proc of our own that shows only the sandbox uid's processes, so that the
+        # grader's command line and environment are out of sight.
+        os.makedirs(root + "/proc", exist_ok=True)
+        libc.umount2(str(root + "/proc").encode(), 2)  # MNT_DETACH the host's
+        libc.mount(b"proc", str(root + "/proc").encode(), b"proc",
+                   MS_NOSUID | MS_NODEV | 8, b"hidepid=invisible")  # 8: MS_NOEXEC
     finally:
         for fd in fds.values():
             os.close(fd)
