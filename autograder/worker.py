@@ -236,6 +236,65 @@ def _forbid_everywhere(package_dir: Path, events: list) -> None:
                     continue
 
 
+_AUDITED = {
+    "subprocess.Popen": "started a process", "os.system": "ran a shell command",
+    "os.exec": "replaced the process", "os.fork": "forked", "os.forkpty": "forked",
+    "os.posix_spawn": "started a process", "os.spawn": "started a process",
+    "os.kill": "sent a signal", "os.killpg": "sent a signal", "socket.connect": "connected",
+    "socket.bind": "opened a server socket", "socket.sendto": "sent network data",
+    "os.remove": "deleted a file", "os.rename": "renamed a file", "shutil.rmtree": "deleted files",
+    "os.chmod": "changed permissions", "os.putenv": "changed the environment",
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _watch_actions(events: list, active: list, package_dir: Path) -> None:
+    """Record, through an audit hook (PEP 578: it cannot be removed), what submission code
+    does that this assignment never needs: processes, signals, sockets, file writes.
+
+    Only actions whose nearest caller outside the standard library is a submission file count:
+    torch and numpy may write caches or set variables on the submission's behalf."""
+    seen: set[str] = set()
+    stdlib = os.path.dirname(os.path.realpath(os.__file__))
+    submission = str(package_dir)
+
+    def from_submission() -> bool:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith(("<frozen", stdlib)) or name == __file__):
+                return name.startswith(submission)
+            frame = frame.f_back
+        return False
+
+    def hook(event: str, args) -> None:
+        if not active[0]:
+            return
+        try:
+            if (event in _AUDITED or event == "open") and not from_submission():
+                return
+            what = _AUDITED.get(event)
+            detail = ""
+            if what is None and event == "open" and args:
+                path, mode, flags = [*args, None, None][:3]
+                writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                    isinstance(flags, int) and flags & _WRITE_FLAGS)
+                reads_others = isinstance(path, str) and path.startswith("/proc/") and not (
+                    path.startswith(("/proc/self/", "/proc/thread-self/")))
+                if writes or reads_others:
+                    what, detail = ("wrote" if writes else "read"), f" {path}"
+            if what is not None:
+                message = f"at run time: {what}{detail or ''} ({event})"
+                if message not in seen and len(seen) < 20:
+                    seen.add(message)
+                    events.append({"kind": "suspicious-code", "where": "run time",
+                                   "message": message})
+        except Exception:  # an audit hook must never raise
+            return
+
+    sys.addaudithook(hook)
+
+
 class Worker:
     def __init__(self, package_dir: Path, init_file: Path, events: list):
         from autograder.seam import Implementation
@@ -243,6 +302,8 @@ class Worker:
         self.impl = Implementation("submission", [package_dir], init_file)
         _watch_atexit(package_dir, events)
         _forbid_everywhere(package_dir, events)
+        self.active = [False]  # True while submission code may be running
+        _watch_actions(events, self.active, package_dir)
         self.events = events
         self.baseline = _snapshot()
         self.graphs: dict[int, tuple] = {}
@@ -377,13 +438,17 @@ def main() -> None:
         except EOFError:
             break
         try:
+            worker.active[0] = True
             reply, out = worker.handle(request, buffers)
+            worker.active[0] = False
             reply = reply or {}
         except SystemExit as error:
+            worker.active[0] = False
             events.append({"kind": "tampering", "where": request.get("function", "import"),
                            "message": "called sys.exit / raised SystemExit"})
             reply, out = {"error": describe_error(error)}, []
         except BaseException as error:  # student code may raise anything
+            worker.active[0] = False
             reply, out = {"error": describe_error(error)}, []
         reply["events"], events[:] = list(events), []
         reply["id"] = request.get("id")
