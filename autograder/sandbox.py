@@ -21,6 +21,7 @@ import itertools
 import os
 import secrets
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -193,6 +194,9 @@ def _crash_reason(what: str, code, error) -> str:
     return f"the submission's process stopped during {what} (exit status {code})"
 
 
+KILL = shutil.which("kill") or "/bin/kill"
+
+
 def _alive_with_uid(uid: int) -> bool:
     """True if a live (not zombie) process of ``uid`` exists."""
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -215,15 +219,12 @@ def kill_uid(uid: int | None) -> None:
     if uid is None or os.geteuid() != 0:
         return
     for _ in range(5):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            try:
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        # kill(-1) as that uid reaches exactly its processes (this one included); started
+        # through subprocess, which switches user safely even in a multi-threaded grader
+        subprocess.run([KILL, "-9", "-1"], user=uid,
+                       group=uid, extra_groups=[], env={}, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       cwd="/")
         if not _alive_with_uid(uid):
             return
         time.sleep(0.2)
