@@ -83,13 +83,16 @@ def _enter_new_root(libc) -> bool:
     try:
         if not _tmpfs(libc, root, mode="0755"):
             return False
-        for path, fd in fds.items():
-            if not _bind_fd(libc, fd, path, root + path) and path in python:
-                return False
+        for path in ("/tmp", "/var/tmp"):  # first: Python itself may be bound below /tmp
+            _tmpfs(libc, root + path)
+        for path in (p for p in sources if p not in python):
+            _bind_fd(libc, fds[path], path, root + path)
         for path, target in links.items():  # /bin -> usr/bin on merged-/usr systems
             os.symlink(target, root + path)
-        for path in ("/tmp", "/var/tmp", "/dev/shm"):
-            _tmpfs(libc, root + path)
+        _tmpfs(libc, root + "/dev/shm")  # over the bound /dev
+        for path in python:
+            if not _bind_fd(libc, fds[path], path, root + path):
+                return False
         # A proc of our own that shows only the sandbox uid's processes, so that the
         # grader's command line and environment are out of sight.
         os.makedirs(root + "/proc", exist_ok=True)
