@@ -6,6 +6,7 @@ two hostile submissions, each graded exactly as ``autograder grade`` would, two 
 
 from __future__ import annotations
 
+import queue
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,11 +22,19 @@ def run(assignment: str) -> int:
     print(f"Grading {len(chosen)} submissions of {assignment} with the public and hidden "
           "suites, each in its own sandbox ...", flush=True)
 
+    free_uids: queue.Queue[int] = queue.Queue()
+    for slot in range(2):  # one uid per running grade: never shared by two at once
+        free_uids.put(grade.DEFAULT_UID + 8 + slot)
+
     def grade_case(index_case):
-        index, case = index_case
-        with tempfile.TemporaryDirectory(prefix="autograder-demo-") as tmp:
-            submission = validate.materialize(case, assignment, Path(tmp) / "submission")
-            return case, grade.grade(submission, assignment, uid=grade.DEFAULT_UID + 8 + index % 2)
+        _, case = index_case
+        uid = free_uids.get()
+        try:
+            with tempfile.TemporaryDirectory(prefix="autograder-demo-") as tmp:
+                submission = validate.materialize(case, assignment, Path(tmp) / "submission")
+                return case, grade.grade(submission, assignment, uid=uid)
+        finally:
+            free_uids.put(uid)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         for case, outcome in pool.map(grade_case, enumerate(chosen)):

@@ -341,6 +341,8 @@ class SandboxImplementation:
             self._record(SandboxCrashError, module, str(error))
             raise
         if "error" in reply:
+            if reply["error"].get("original") in ("MemoryError", "RecursionError"):
+                self.sandbox.close()  # a fresh worker for the next call: no leftover state
             raise _rebuild_error(reply["error"], module)
         return reply, out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -91,8 +92,8 @@ def _processes_of(uid: int) -> list[str]:
             if not row[1].startswith("Z")]
 
 
-def check(case: Case, outcome: report.Outcome, results_text: str, uid: int,
-          full: float, markers: list[str]) -> list[str]:
+def check(case: Case, outcome: report.Outcome, results_text: str,
+          uid_survivors: tuple[int, list[str]], full: float, markers: list[str]) -> list[str]:
     """What is wrong with ``outcome`` for ``case`` (empty: as expected)."""
     problems = []
     score = outcome.score
@@ -121,7 +122,7 @@ def check(case: Case, outcome: report.Outcome, results_text: str, uid: int,
         if by_module[module][0] < by_module[module][1] - 1e-6:
             problems.append(f"{module} lost points ({by_module[module][0]:g}/"
                             f"{by_module[module][1]:g})")
-    survivors = _processes_of(uid)
+    uid, survivors = uid_survivors
     if survivors:
         problems.append(f"processes of uid {uid} survived: {', '.join(survivors[:3])}")
     if list(Path("/tmp").glob(PWNED_GLOB)):
@@ -138,19 +139,25 @@ def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
     rubric_full = None
     rows: list[tuple[Case, float, float, list[str], str]] = []
 
-    def grade_case(index_case):
-        index, case = index_case
-        uid = DEFAULT_UID + 4 + index % max(jobs, 1)
-        with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
-            submission = materialize(case, assignment, Path(tmp) / "submission")
-            outcome = grade.grade(submission, assignment, timeout=600, uid=uid)
-            results = Path(tmp) / "results.json"
-            grade.write_outputs(outcome, results)
-            text = results.read_text(encoding="utf-8")
-        return case, outcome, text, uid
+    def grade_case(case):
+        uid = free_uids.get()  # one uid per running grade: never shared by two at once
+        try:
+            with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
+                submission = materialize(case, assignment, Path(tmp) / "submission")
+                outcome = grade.grade(submission, assignment, timeout=600, uid=uid)
+                results = Path(tmp) / "results.json"
+                grade.write_outputs(outcome, results)
+                text = results.read_text(encoding="utf-8")
+            survivors = _processes_of(uid)  # before the uid is handed to the next grade
+        finally:
+            free_uids.put(uid)
+        return case, outcome, text, (uid, survivors)
 
+    free_uids: queue.Queue[int] = queue.Queue()
+    for slot in range(max(jobs, 1)):
+        free_uids.put(DEFAULT_UID + 4 + slot)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for case, outcome, text, uid in pool.map(grade_case, enumerate(all_cases)):
+        for case, outcome, text, uid in pool.map(grade_case, all_cases):
             rubric_full = rubric_full or outcome.max_score
             problems = check(case, outcome, text, uid, outcome.max_score, markers)
             flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
