@@ -381,6 +381,10 @@ class SandboxImplementation:
                 self._attributes[key] = ProxyFunction(self, module, name)
         return self._attributes[key]
 
+    def restart(self) -> None:
+        """A fresh worker for the next call: nothing a previous call cached survives."""
+        self.sandbox.close()
+
     def value_and_grad(self, function, *args, **kwargs):
         if not isinstance(function, ProxyFunction):
             raise TypeError("value_and_grad needs a function of the implementation")

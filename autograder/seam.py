@@ -186,6 +186,12 @@ class Implementation:
             raise AttributeError(name)
         return self.module(name)
 
+    def restart(self) -> None:
+        """Forget every module: the next call imports the implementation afresh, so nothing
+        a previous call cached (module globals, lru_cache) can answer the next one."""
+        self._package = f"_impl{next(_package_counter)}_{ASSIGNMENT}"
+        self._modules.clear()
+
     @staticmethod
     def value_and_grad(function, *args, **kwargs):
         """Call ``function(*args, **kwargs)`` and differentiate the sum of its result.

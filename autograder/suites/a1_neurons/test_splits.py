@@ -312,6 +312,7 @@ def test_select_and_evaluate_no_leakage_through_test_targets(a1, rng):
     lured[test] = oracles.poly_values(x[test], _fit(x, t, train, other_M, LAMBDAS[0]))
     noisy = t.copy()
     noisy[test] = rng.normal(0.0, 100.0, size=len(test))
+    a1.restart()  # a selection memoised from the first call must not answer the next ones
     for changed_t in (lured, noisy):
         _expect_no_leakage(honest, _evaluate(a1, x, changed_t, None), "targets")
 
@@ -324,5 +325,6 @@ def test_select_and_evaluate_no_leakage_through_test_inputs(a1, rng):
     far[test] = rng.uniform(1.5, 3.0, size=len(test))
     mirrored = x.copy()
     mirrored[test] = -x[test]
+    a1.restart()  # a selection memoised from the first call must not answer the next ones
     for changed_x in (far, mirrored):
         _expect_no_leakage(honest, _evaluate(a1, changed_x, t, 3), "inputs")
