@@ -292,7 +292,12 @@ class SandboxImplementation:
         self.sandbox.events.append({"kind": kind, "module": module, "message": message})
 
     def call(self, module: str, function: str, args, kwargs, grad: bool = False):
-        key = f"{module}.{function}"
+        # A hang or crash is charged to the function together with the functions passed to
+        # it: neuron_forward(activation=logistic) hanging in logistic must not block
+        # neuron_forward with no activation.
+        passed = sorted(repr(ref) for ref in (_function_ref(v) for v in (*args, *kwargs.values())
+                                               if callable(v)) if ref is not None)
+        key = f"{module}.{function}" + (f"[{', '.join(passed)}]" if passed else "")
         if self._hangs.get(key, 0) >= self.HANG_LIMIT:
             raise SandboxTimeoutError(
                 f"{key} did not finish within {self.sandbox.call_timeout:g} s on "

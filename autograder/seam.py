@@ -82,15 +82,48 @@ class _ForbiddenTorchAPIs(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
+class InPlaceModificationError(AssertionError):
+    """A function that the contract forbids to change its inputs changed one."""
+
+
+# Modules whose contract says inputs are never modified in place.
+NO_IN_PLACE = {"activations", "neuron"}
+
+
+def _tensors(value):
+    if isinstance(value, torch.Tensor):
+        if value.device.type != "meta":
+            yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _tensors(item)
+
+
 def guarded(module: str, function):
-    """Wrap ``function`` so that it runs under ``module``'s forbidden-API guard."""
-    if module not in FORBIDDEN:
+    """Wrap ``function`` so that it runs under ``module``'s forbidden-API guard, and, where the
+    contract forbids it, fails the call if the function changed an input tensor in place (a
+    test that computed its expectation from the changed input could otherwise be fooled)."""
+    if module not in FORBIDDEN and module not in NO_IN_PLACE:
         return function
 
     @functools.wraps(function)
     def call_under_guard(*args, **kwargs):
-        with _ForbiddenTorchAPIs(module):
-            return function(*args, **kwargs)
+        inputs = list(_tensors([args, list(kwargs.values())])) if module in NO_IN_PLACE else []
+        before = [(t, t.detach().clone()) for t in inputs]
+        if module in FORBIDDEN:
+            with _ForbiddenTorchAPIs(module):
+                result = function(*args, **kwargs)
+        else:
+            result = function(*args, **kwargs)
+        for tensor, copy in before:
+            after = tensor.detach()
+            if not (torch.equal(after.isnan(), copy.isnan()) and torch.equal(
+                    after.nan_to_num(), copy.nan_to_num())):
+                raise InPlaceModificationError(
+                    f"{module}.{getattr(function, '__name__', 'function')} changed an input "
+                    "tensor in place; the contract forbids it: compute a new tensor instead "
+                    "(no x.mul_(...), x[...] = ..., or out=x)")
+        return result
 
     return call_under_guard
 
