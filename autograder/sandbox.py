@@ -32,7 +32,12 @@ import numpy as np
 import torch
 
 from autograder import wire
-from autograder.seam import MODULES, ForbiddenAPIError, ImplementationImportError
+from autograder.seam import (
+    MODULES,
+    ForbiddenAPIError,
+    ImplementationImportError,
+    InPlaceModificationError,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 # Each grading process takes its own range of 16 uids (derived from its pid), so that graders
@@ -461,10 +466,7 @@ class ProxyFunction:
 def _function_ref(value):
     if isinstance(value, ProxyFunction):
         return wire.FunctionRef(value.module, value.name)
-    for name, function in wire.TORCH_FUNCTIONS.items():
-        if value is function:
-            return wire.FunctionRef("torch", name)
-    return None
+    return wire.torch_function_ref(value)
 
 
 def _rebuild_error(error: dict, module: str) -> Exception:
@@ -478,6 +480,8 @@ def _rebuild_error(error: dict, module: str) -> Exception:
         return rebuilt
     if kind in ("ImplementationImportError", "ImportError", "ModuleNotFoundError"):
         return ImplementationImportError(text)
+    if kind == "InPlaceModificationError":
+        return InPlaceModificationError(text)
     cls = _CROSSING.get(kind)
     if cls is None:
         return StudentError(message)

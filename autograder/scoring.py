@@ -23,11 +23,6 @@ class Rubric:
     assignment: str
     points: dict[tuple[str, str, str], float]  # (suite, file, function) -> points
 
-    def module_totals(self, modules: dict[tuple[str, str, str], str]) -> dict[str, float]:
-        totals: dict[str, float] = defaultdict(float)
-        for key, value in self.points.items():
-            totals[modules[key]] += value
-        return dict(totals)
 
 
 def load_rubric(assignment: str, path: Path | None = None) -> Rubric:

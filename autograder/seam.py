@@ -155,16 +155,22 @@ def describe_exception(error: BaseException) -> str:
     message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
     if isinstance(error, AssertionError | NotImplementedError):
         return message[:MESSAGE_LIMIT]
-    where = None
-    tb = error.__traceback__
-    while tb is not None:  # innermost frame inside one of the assignment's module files
-        filename = tb.tb_frame.f_code.co_filename
-        if Path(filename).stem in MODULES and "suites" not in Path(filename).parts:
-            where = f"{Path(filename).name}, line {tb.tb_lineno}"
-        tb = tb.tb_next
+    where = student_location(error)
     if where:
         message = f"{message} (raised in {where})"
     return message[:MESSAGE_LIMIT]
+
+
+def student_location(error: BaseException) -> str | None:
+    """'file.py, line N' of the innermost traceback frame in one of the assignment's files."""
+    where = None
+    tb = error.__traceback__
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.stem in MODULES and "suites" not in filename.parts:
+            where = f"{filename.name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 _package_counter = itertools.count()
@@ -257,10 +263,6 @@ def _describe_import_error(module: str, error: BaseException) -> str:
     if isinstance(error, SyntaxError):
         where = f"{Path(error.filename or module + '.py').name}, line {error.lineno}"
         return f"{module}.py cannot be imported: syntax error in {where}: {error.msg}"
-    where = ""
-    tb = error.__traceback__
-    while tb is not None:  # the innermost frame that lies in one of the assignment's files
-        if Path(tb.tb_frame.f_code.co_filename).stem in MODULES:
-            where = f" ({Path(tb.tb_frame.f_code.co_filename).name}, line {tb.tb_lineno})"
-        tb = tb.tb_next
+    where = student_location(error)
+    where = f" ({where})" if where else ""
     return f"{module}.py cannot be imported{where}: {type(error).__name__}: {error}"

@@ -133,14 +133,15 @@ def check(case: Case, outcome: report.Outcome, results_text: str,
     return problems
 
 
-def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
-    all_cases = [c for c in cases(assignment) if not only or c.name in only or c.kind in only]
-    markers = _hidden_markers(assignment)
-    rubric_full = None
-    rows: list[tuple[Case, float, float, list[str], str]] = []
+def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base: int = 4):
+    """Grade the cases ``jobs`` at a time, in order: yields (case, outcome, results.json text,
+    (uid, processes of that uid still alive afterwards))."""
+    free_uids: queue.Queue[int] = queue.Queue()
+    for slot in range(max(jobs, 1)):  # one uid per running grade: never shared by two at once
+        free_uids.put(DEFAULT_UID + uid_base + slot)
 
     def grade_case(case):
-        uid = free_uids.get()  # one uid per running grade: never shared by two at once
+        uid = free_uids.get()
         try:
             with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
                 submission = materialize(case, assignment, Path(tmp) / "submission")
@@ -153,18 +154,21 @@ def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
             free_uids.put(uid)
         return case, outcome, text, (uid, survivors)
 
-    free_uids: queue.Queue[int] = queue.Queue()
-    for slot in range(max(jobs, 1)):
-        free_uids.put(DEFAULT_UID + 4 + slot)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for case, outcome, text, uid in pool.map(grade_case, all_cases):
-            rubric_full = rubric_full or outcome.max_score
-            problems = check(case, outcome, text, uid, outcome.max_score, markers)
-            flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
-            rows.append((case, outcome.score, outcome.max_score, problems, flags))
-            status = "ok" if not problems else "FAIL: " + "; ".join(problems)
-            print(f"{case.kind:<12}{case.name:<34}{outcome.score:7.2f}/{outcome.max_score:<7g}"
-                  f"{outcome.execution_time:6.1f}s  {flags:<40} {status}", flush=True)
+    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        yield from pool.map(grade_case, all_cases)
+
+
+def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
+    all_cases = [c for c in cases(assignment) if not only or c.name in only or c.kind in only]
+    markers = _hidden_markers(assignment)
+    rows: list[tuple[Case, float, float, list[str], str]] = []
+    for case, outcome, text, uid in grade_cases(all_cases, assignment, jobs):
+        problems = check(case, outcome, text, uid, outcome.max_score, markers)
+        flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
+        rows.append((case, outcome.score, outcome.max_score, problems, flags))
+        status = "ok" if not problems else "FAIL: " + "; ".join(problems)
+        print(f"{case.kind:<12}{case.name:<34}{outcome.score:7.2f}/{outcome.max_score:<7g}"
+              f"{outcome.execution_time:6.1f}s  {flags:<40} {status}", flush=True)
     failed = [row for row in rows if row[3]]
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed")
     summary = {case.name: {"kind": case.kind, "score": score, "max_score": full,

@@ -57,6 +57,14 @@ class FunctionRef:
 TORCH_FUNCTIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}
 
 
+def torch_function_ref(value) -> FunctionRef | None:
+    """The reference to one of TORCH_FUNCTIONS, or None if ``value`` is not one of them."""
+    for name, function in TORCH_FUNCTIONS.items():
+        if value is function:
+            return FunctionRef("torch", name)
+    return None
+
+
 def encode(value, buffers: list[bytes], function_ref=None):
     """A JSON-able description of ``value``; its array data are appended to ``buffers``.
 
