@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import collect, flags, report, runner
+from autograder import collect, dependencies, flags, report, runner
 from autograder.sandbox import DEFAULT_UID, kill_uid
 from autograder.scoring import load_rubric, score_records
 
@@ -45,6 +45,18 @@ def derive_seed(digest: str) -> int:
     return int.from_bytes(hmac.new(key, digest.encode(), hashlib.sha256).digest()[:4], "big")
 
 
+def module_seeds(files: dict[str, str], assignment: str) -> dict[str, int]:
+    """Each module's seed, from the files its results depend on (``dependencies``): the
+    same files give the same hidden inputs in every submission, so batch grading can reuse
+    a module's results, and nobody without the secret can predict them."""
+    return {module: derive_seed(digest)
+            for module, digest in dependencies.closure_digests(files, assignment).items()}
+
+
+def seed_environment(seeds: dict[str, int]) -> dict[str, str]:
+    return {"AUTOGRADER_MODULE_SEEDS": ",".join(f"{m}={s}" for m, s in sorted(seeds.items()))}
+
+
 def stage(submission: collect.Submission, directory: Path) -> Path:
     """Step 2: the graded files, alone, in a folder only the grader can read."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -66,6 +78,7 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
         try:
             records = runner.run_suites(
                 [f"submission={staged}"], assignment, suites=suites, seed=seed, timeout=timeout,
+                env=seed_environment(module_seeds(submission.files, assignment)),
                 extra_args=("--sandboxed", f"--sandbox-events={events_file}",
                             f"--sandbox-uid={uid}"),
             )
@@ -77,6 +90,13 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
         if not records and not notes:
             notes.append("grader error: the test run produced no results (see the grader's log)")
         events = json.loads(events_file.read_text()) if events_file.is_file() else []
+    return finish(submission, records, events, notes, assignment, public_only, started)
+
+
+def finish(submission: collect.Submission, records: list[dict], events: list[dict],
+           notes: list[str], assignment: str, public_only: bool,
+           started: float) -> report.Outcome:
+    """Step 4: points from the rubric and flags from the records, the events and the source."""
     rubric = load_rubric(assignment)
     if public_only:
         rubric = type(rubric)(rubric.assignment,
@@ -90,6 +110,7 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
             "ignored-files", None,
             "only the six module files are graded; ignored: " + ", ".join(submission.ignored)
             + (f" and {more} more" if more > 0 else "")))
+    notes = list(notes)
     if submission.missing:
         notes.append("missing from the submission: " + ", ".join(submission.missing))
     _, secret_source = secret()

@@ -89,9 +89,20 @@ def results_json(outcome: Outcome) -> dict:
             "grader_version": __version__,
             "skipped": [f"{s}/{f}::{fn}" for s, f, fn in outcome.skipped],
             "public_only": outcome.public_only,
+            "modules": _module_points(outcome.scores),
+            "notes": list(outcome.notes),
             **outcome.extra,
         },
     }
+
+
+def _module_points(scores: list[TestScore]) -> dict[str, dict[str, float]]:
+    points = {}
+    for module in MODULES:
+        tests = [t for t in scores if t.module == module]
+        points[module] = {"score": round(sum(t.score for t in tests), 4),
+                          "max_score": round(sum(t.max_score for t in tests), 4)}
+    return points
 
 
 def markdown(outcome: Outcome) -> str:

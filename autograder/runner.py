@@ -40,6 +40,7 @@ def run_suites(
     seed: int = 0,
     extra_args: tuple[str, ...] = (),
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> list[dict]:
     """Records of every test of ``suites`` (or of ``paths``) for each ``--impl`` value."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
@@ -52,7 +53,7 @@ def run_suites(
             "--assert=plain", "-q", "--tb=no", "--no-header",
             *(f"--impl={impl}" for impl in impls), *extra_args,
         ]
-        output = run_bounded(command, timeout, {"AUTOGRADER_SEED": str(seed)})
+        output = run_bounded(command, timeout, {"AUTOGRADER_SEED": str(seed), **(env or {})})
         if not report.is_file():
             tail = output.strip().splitlines()[-15:]
             raise RuntimeError("the test suites did not run:\n" + "\n".join(tail))

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from autograder import wire
+from autograder import wire, zygote
 from autograder.seam import (
     MODULES,
     ForbiddenAPIError,
@@ -79,27 +79,27 @@ class Sandbox:
         self.events: list[dict] = []
         self.process: subprocess.Popen | None = None
         self.confinement: dict = {}
-        self.starts = 0
-        self._start()
+        self.starts = 0  # the worker starts with the first request
 
     # -- process management -------------------------------------------------------------
     def _start(self) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {"PATH": "/usr/bin:/bin", "HOME": self.workdir, "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-               "PYTHONPATH": str(REPO)}
-        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES",
-                    "LD_LIBRARY_PATH", "CUDA_HOME", "NVIDIA_VISIBLE_DEVICES",
-                    "NVIDIA_DRIVER_CAPABILITIES"):
-            if key in os.environ:
-                env[key] = os.environ[key]
-        self.process = subprocess.Popen(
-            [sys.executable, "-s", "-m", "autograder.worker", str(to_child_r), str(from_child_w)],
-            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=str(REPO),
-            start_new_session=True,
-        )
+        socket_path = os.environ.get(zygote.ENV_VAR)
+        if socket_path:  # a fork of a process that has imported torch already
+            try:
+                self.process = zygote.spawn(socket_path, to_child_r, from_child_w)
+            except OSError:
+                socket_path = None  # no zygote after all: start an interpreter
+        if not socket_path:
+            self.process = subprocess.Popen(
+                [sys.executable, "-s", "-m", "autograder.worker", str(to_child_r),
+                 str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=zygote.worker_environment(self.workdir), cwd=str(REPO),
+                start_new_session=True,
+            )
         os.close(to_child_r)
         os.close(from_child_w)
         self._out = os.fdopen(to_child_w, "wb")
@@ -257,10 +257,35 @@ class SandboxImplementation:
         self._namedtuples: dict = {}
         self._attributes: dict = {}
         self._track_ids = itertools.count(1)
+        self.group: str | None = None  # the module whose tests run now
+        self._group_starts: list[tuple[int, str | None]] = []
 
     @property
     def events(self) -> list[dict]:
         return self.sandbox.events
+
+    def start_group(self, module: str | None) -> None:
+        """Tests of ``module`` follow: give them a fresh worker and fresh limits, so that
+        what the tests of another module did (imports, patches, hangs) cannot change them."""
+        if self.group is not None or self._group_starts:
+            self.sandbox.close()
+            self._imported.clear()
+            self._hangs.clear()
+            self._crashes.clear()
+            self._attributes.clear()
+        self.group = module
+        self._group_starts.append((len(self.sandbox.events), module))
+
+    def grouped_events(self) -> list[dict]:
+        """Every event, with the module whose tests were running (``group``)."""
+        events = []
+        for index, event in enumerate(self.sandbox.events):
+            group = None
+            for start, module in self._group_starts:
+                if start <= index:
+                    group = module
+            events.append({**event, "group": group})
+        return events
 
     def module(self, name: str):
         if name not in MODULES:

@@ -406,9 +406,15 @@ def describe_error(error: BaseException) -> dict:
 
 
 def main() -> None:
+    serve(int(sys.argv[1]), int(sys.argv[2]))
+
+
+def serve(read_fd: int, write_fd: int) -> None:
+    """Read the configuration, confine, then answer requests until the pipe closes.
+
+    Run by ``main`` in a fresh interpreter, or by ``autograder.zygote`` in a forked child."""
     from autograder import wire
 
-    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
     inbox, outbox = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
     config, _ = wire.read_message(inbox)
     import numpy  # noqa: F401 - imported before confinement, as root, once

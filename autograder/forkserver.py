@@ -1,0 +1,153 @@
+"""pytest plugin that turns one pytest process into a fork server for batch grading.
+
+``-p autograder.forkserver --fork-server=READ_FD,WRITE_FD``: the process imports torch, numpy,
+pytest, hypothesis and the suites and collects every test once; then, instead of running the
+tests, it reads jobs (one JSON line each: a staged submission, its per-module seeds, which
+modules and suites to run, where to write the records) and forks one child per job. The child
+runs the selected tests exactly as ``autograder grade``'s pytest process would (same items, same
+fixtures, same sandbox, fresh worker per module) and writes its records and sandbox events;
+the parent answers ``{"id", "status", "code"}`` when it ends, and kills it past its time limit.
+Nothing student code does can reach this process: the children talk to sandbox workers, as
+``grade`` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import select
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import pytest_report, session
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fork-server", metavar="READ_FD,WRITE_FD",
+                     help="serve grading jobs on these file descriptors (autograder batch)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session):
+    value = session.config.getoption("--fork-server")
+    if not value:
+        return None
+    read_fd, write_fd = (int(part) for part in value.split(","))
+    _serve(session, read_fd, write_fd)
+    return True
+
+
+def _send(fd: int, message: dict) -> None:
+    data = json.dumps(message).encode() + b"\n"
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _serve(pytest_session: pytest.Session, read_fd: int, write_fd: int) -> None:
+    import torch
+
+    torch.set_num_threads(1)
+    gc.collect()
+    gc.freeze()  # the collected suites stay shared with every child (no copy-on-write)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    _send(write_fd, {"ready": len(pytest_session.items)})
+    children: dict[int, dict] = {}  # pid -> job (with its deadline)
+    pending, closed = b"", False
+    while children or not closed:
+        deadlines = [job["deadline"] for job in children.values()]
+        wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        sources = [wake_r] + ([] if closed else [read_fd])
+        readable, _, _ = select.select(sources, [], [], wait)
+        if wake_r in readable:
+            with contextlib.suppress(BlockingIOError):
+                os.read(wake_r, 512)
+        _reap(children, write_fd)
+        now = time.monotonic()
+        for pid, job in children.items():
+            if job["deadline"] <= now and not job.get("killed"):
+                job["killed"] = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+        if read_fd in readable:
+            data = os.read(read_fd, 65536)
+            if not data:
+                closed = True
+                continue
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                job = json.loads(line)
+                job["deadline"] = time.monotonic() + float(job.get("timeout", 900))
+                pid = os.fork()
+                if pid == 0:
+                    _child(pytest_session, job, (read_fd, write_fd, wake_r, wake_w))
+                children[pid] = job
+
+
+def _reap(children: dict[int, dict], write_fd: int) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        job = children.pop(pid, None)
+        if job is None:
+            continue
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        state = "timeout" if job.get("killed") else ("done" if code == 0 else "crashed")
+        _send(write_fd, {"id": job["id"], "status": state, "code": code})
+
+
+def _child(pytest_session: pytest.Session, job: dict, close_fds) -> None:
+    """Run one job's tests, then leave without running the parent's cleanup."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in close_fds:
+            os.close(fd)
+        os.setsid()
+        gc.unfreeze()
+        _run_job(pytest_session, job)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _run_job(pytest_session: pytest.Session, job: dict) -> None:
+    from autograder.sandbox import kill_uid
+
+    config = pytest_session.config
+    impl = config.stash[session.SANDBOXED]("submission", [Path(job["dir"])], int(job["uid"]))
+    config.stash[session.IMPLEMENTATIONS] = [impl]
+    config.stash[session.SEEDS] = {module: int(seed) for module, seed in job["seeds"].items()}
+    recorder = pytest_report.Recorder(Path(job["report"]))
+    config.pluginmanager.register(recorder, "autograder-report-job")
+    modules, suites = set(job["modules"]), set(job["suites"])
+    items = []
+    for item in pytest_session.items:
+        described = pytest_report.describe_item(item)
+        if described["module"] in modules and described["suite"] in suites:
+            items.append(item)
+    try:
+        for index, item in enumerate(items):
+            following = items[index + 1] if index + 1 < len(items) else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+    finally:
+        recorder.stream.close()
+        events = [{"impl": impl.name, **event} for event in impl.grouped_events()]
+        impl.close()
+        kill_uid(int(job["uid"]))
+        tmp = Path(job["events"] + ".tmp")
+        tmp.write_text(json.dumps(events), encoding="utf-8")
+        os.replace(tmp, job["events"])
