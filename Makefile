@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup demo test validate lint stubs public clean
+.PHONY: help setup browser demo test validate lint stubs public clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -15,18 +15,30 @@ $(STAMP): pyproject.toml requirements/grading.txt
 	$(BIN)/pip install --quiet -c requirements/grading.txt -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv with the pinned grading environment
+setup: $(STAMP) browser  ## create .venv with the pinned grading environment (and Chromium)
+
+# The class report's test opens the page in Debian's headless Chromium.
+browser:  ## install Debian's chromium if it is missing (needs root and apt-get)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium (apt-get)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "make browser: install chromium yourself (the report test needs /usr/bin/chromium)"; fi
 
 demo: $(STAMP)  ## grade the reference solution and the stubs, print score tables
 	$(BIN)/autograder demo
 
-test: $(STAMP)  ## run the repository's whole test suite (what CI runs)
+test: $(STAMP) browser  ## run the repository's whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	$(BIN)/autograder generate-stubs --check
 	$(BIN)/autograder rubric
-	# every hostile submission through the real grader (bugs and alternatives: tests/test_suites.py)
+	# every hostile submission through the real grader, one at a time and as one class
+	# (bugs and alternatives: tests/test_suites.py)
 	$(BIN)/autograder validate reference stubs hostile
+	$(BIN)/autograder validate --batch reference stubs hostile
 
 validate: $(STAMP)  ## grade every zoo entry with the real grader and check the outcomes
 	$(BIN)/autograder validate

@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,9 @@ class Fingerprint:
                 code.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
         rubric = REPO / "autograder" / "rubrics" / f"{assignment}.toml"
         scoring = hashlib.sha256(code.hexdigest().encode() + rubric.read_bytes())
+        for extra in (REPO / "solutions" / assignment / "experiments.ipynb",
+                      REPO / "autograder" / "nbgrader_config.py"):
+            scoring.update(extra.read_bytes() if extra.is_file() else b"")
         for name in SCORING_CODE:
             file = REPO / "autograder" / f"{name}.py"
             scoring.update(file.read_bytes() if file.is_file() else b"")
@@ -136,7 +140,8 @@ def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
     return data
 
 
-GRADEBOOK_COLUMNS = ["student", "score", "max_score", *MODULES, "flags", "grader_error"]
+GRADEBOOK_COLUMNS = ["student", "score", "max_score", *MODULES, "notebook", "notebook_pending",
+                     "flags", "grader_error"]
 
 
 def gradebook(out: Path) -> tuple[str, str]:
@@ -156,6 +161,10 @@ def gradebook(out: Path) -> tuple[str, str]:
             "student": name, "score": _number(data.get("score")),
             "max_score": _number(extra.get("max_score")),
             **{m: _number(modules.get(m, {}).get("score")) for m in MODULES},
+            "notebook": _number((extra.get("notebook") or {}).get("score"))
+            if (extra.get("notebook") or {}).get("status") == "graded" else
+            str((extra.get("notebook") or {}).get("status", "")),
+            "notebook_pending": _number((extra.get("notebook") or {}).get("pending_max_score")),
             "flags": ";".join(sorted({str(f.get("kind")) for f in extra.get("flags", [])})),
             "grader_error": errors[0] if errors else "",
         })
@@ -247,7 +256,8 @@ class ForkServer:
         command = [
             sys.executable, "-m", "pytest", *map(str, runner.suite_paths(assignment)),
             f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
-            f"--fork-server={to_server_r},{from_server_w}", "--assert=plain", "-q", "-s",
+            f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
+            "-q", "-s",
             "--tb=no", "--no-header", f"--impl=submission={workdir}", "--sandboxed",
             "-p", "autograder.pytest_report",
         ]
@@ -367,14 +377,22 @@ def run(submissions: Path, out: Path, assignment: str = "a1_neurons", jobs: int 
         stream.write(f"batch: {counts['skipped']} submissions already graded "
                      "(--regrade grades them again)\n")
 
+    notebooks = Notebooks(assignment, jobs)
+
     def finish(task: Task, records: list[dict], events: list[dict], notes: list[str]) -> None:
         outcome = grade.finish(task.submission, records, events, notes, assignment, False,
                                task.started)
         outcome.extra.update(submission=task.name, grader_fingerprint=fingerprint.scoring)
-        write_result(out, task.name, outcome)
+        notebooks.grade(task.submission, outcome)
+        for done in notebooks.finished():
+            write(*done)
+
+    def write(outcome: report.Outcome) -> None:
+        name = outcome.extra["submission"]
+        write_result(out, name, outcome)
         counts["graded"] += 1
         counts["grader_errors"] += bool(outcome.grader_error)
-        progress.update(task.name, f"{outcome.score:g}/{outcome.max_score:g}"
+        progress.update(name, f"{outcome.score:g}/{outcome.max_score:g}"
                         + (" (grader error)" if outcome.grader_error else ""))
 
     for task in todo:
@@ -387,10 +405,78 @@ def run(submissions: Path, out: Path, assignment: str = "a1_neurons", jobs: int 
     for task in ready:
         finish(task, *_join(task), [])
     waiting = [t for t in todo if len(t.reused) < len(MODULES)]
-    if waiting:
-        _run_tasks(waiting, out, assignment, jobs, reuse, finish, counts)
+    try:
+        if waiting:
+            _run_tasks(waiting, out, assignment, jobs, reuse, finish, counts,
+                       poll=lambda: [write(*done) for done in notebooks.finished()])
+        for done in notebooks.finished(wait=True):
+            write(*done)
+    finally:
+        notebooks.close()
     write_gradebook(out)
     return counts
+
+
+class Notebooks:
+    """The notebook part of each submission: graded beside the module tests, in threads (the
+    notebook runs in a confined process of its own, with a uid of each thread's own)."""
+
+    UID_BASE = DEFAULT_UID + 800_000  # apart from the module jobs' uids
+
+    def __init__(self, assignment: str, jobs: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.assignment = assignment
+        self.pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook")
+        self.uids = list(range(self.UID_BASE, self.UID_BASE + jobs))
+        self.lock = threading.Lock()
+        self.futures: list = []
+
+    def grade(self, submission: collect.Submission, outcome: report.Outcome) -> None:
+        from autograder import notebook
+
+        if submission.notebook is None:  # nothing to run: says absent (or refused) at once
+            part = notebook.grade_submission(submission, self.assignment)
+            self.futures.append(_Done((notebook.merge(outcome, part),)))
+            return
+        self.futures.append(self.pool.submit(self._grade, submission, outcome))
+
+    def _grade(self, submission, outcome):
+        from autograder import notebook
+
+        with self.lock:
+            uid = self.uids.pop()
+        try:
+            part = notebook.grade_submission(submission, self.assignment, uid=uid)
+        finally:
+            with self.lock:
+                self.uids.append(uid)
+        return (notebook.merge(outcome, part),)
+
+    def finished(self, wait: bool = False) -> list[tuple]:
+        from concurrent.futures import wait as wait_for
+
+        if wait:
+            wait_for([f for f in self.futures if not isinstance(f, _Done)])
+        done = [f for f in self.futures if f.done()]
+        self.futures = [f for f in self.futures if not f.done()]
+        return [f.result() for f in done]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Done:
+    """A result known at once, in the shape of a finished future."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self):
+        return self.value
 
 
 def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], list[dict]]:
@@ -400,7 +486,7 @@ def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], li
 
 
 def _run_tasks(tasks: list[Task], out: Path, assignment: str, jobs: int, reuse: bool,
-               finish, counts: dict) -> None:
+               finish, counts: dict, poll=lambda: None) -> None:
     """Run the tests of the modules no stored result covers. A module whose identical
     closure another running job is grading is not run twice: its task waits for that
     result (and runs the module itself if that job fails)."""
@@ -443,6 +529,7 @@ def _run_tasks(tasks: list[Task], out: Path, assignment: str, jobs: int, reuse: 
                         blocked.append(task)
                         continue
                     queue.pop(index)
+                    task.started = time.monotonic()  # its execution time starts now
                     for module in mine:
                         claimed[(module, task.keys[module])] = task.name
                     uid = free_uids.pop(0)
@@ -461,7 +548,8 @@ def _run_tasks(tasks: list[Task], out: Path, assignment: str, jobs: int, reuse: 
                     if not running and not queue and blocked:
                         raise RuntimeError("batch: tasks wait for modules nobody grades")
                     continue
-                for message in server.receive(timeout=5.0):
+                poll()  # results finished elsewhere (notebooks) are written now
+                for message in server.receive(timeout=1.0):
                     task, uid, folder, mine = running.pop(message["id"])
                     kill_uid(uid)
                     free_uids.append(uid)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-
-from . import stubs
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("a1_neurons",)
 
 
 def _generate_stubs(args) -> int:
+    _instructor_only("solutions")
+    from . import stubs
+
     solution_dir = REPO / "solutions" / args.assignment
     assignment_dir = REPO / "assignments" / args.assignment
     if args.check:
@@ -26,12 +28,14 @@ def _generate_stubs(args) -> int:
 
 
 def _demo(args) -> int:
+    _instructor_only("autograder/zoo", "solutions")
     from . import demo
 
     return demo.run(args.assignment)
 
 
 def _rubric(args) -> int:
+    _instructor_only("autograder/suites", "solutions")
     from . import rubric
 
     if args.draft:
@@ -56,15 +60,26 @@ class UsageError(Exception):
     """Unusable arguments: exit 2 with one line."""
 
 
+def _instructor_only(*needed: str) -> None:
+    """Commands that need files the student repository lacks say so in one line."""
+    missing = [name for name in needed if not (REPO / name).exists()]
+    if missing:
+        raise UsageError(f"not available in the student repository (it needs "
+                         f"{', '.join(missing)}, which only instructors have)")
+
+
 def _check_assignment(assignment: str) -> None:
     if assignment not in ASSIGNMENTS:
         raise UsageError(f"unknown assignment {assignment!r} (known: {', '.join(ASSIGNMENTS)})")
 
 
 def _grade(args) -> int:
-    from . import grade, report
+    from . import grade, report, runner
 
     _check_assignment(args.assignment)
+    if not args.public_only and not runner.suite_paths(args.assignment, ("hidden",))[0].is_dir():
+        raise UsageError("the hidden suite is not part of the student repository "
+                         "(use --public-only)")
     submission = Path(args.submission)
     if not submission.is_dir():
         raise UsageError(f"{args.submission}: no such directory")
@@ -80,11 +95,71 @@ def _grade(args) -> int:
     return 0
 
 
+def _batch(args) -> int:
+    _instructor_only("autograder/suites")
+    from . import batch
+
+    _check_assignment(args.assignment)
+    try:
+        counts = batch.run(Path(args.submissions), Path(args.output), args.assignment,
+                           jobs=args.jobs, shard=args.shard, regrade=args.regrade,
+                           reuse=not args.no_reuse)
+    except batch.BatchError as error:
+        raise UsageError(str(error)) from None
+    print(f"graded {counts['graded']} (modules reused: {counts['reused_modules']}), "
+          f"already graded {counts['skipped']}, grader errors {counts['grader_errors']}; "
+          f"wrote {args.output}/gradebook.csv and lms.csv")
+    return 0
+
+
+def _merge(args) -> int:
+    from . import batch
+
+    try:
+        count = batch.merge([Path(p) for p in args.shards], Path(args.output))
+    except batch.BatchError as error:
+        raise UsageError(str(error)) from None
+    print(f"merged {count} results into {args.output}; wrote gradebook.csv and lms.csv")
+    return 0
+
+
 def _validate(args) -> int:
+    _instructor_only("autograder/zoo", "autograder/suites", "solutions")
     from . import validate
 
     _check_assignment(args.assignment)
-    return validate.run(args.assignment, jobs=args.jobs, only=args.only)
+    return validate.run(args.assignment, jobs=args.jobs, only=args.only, use_batch=args.batch)
+
+
+def _class_report(args) -> int:
+    from . import classreport
+
+    try:
+        index, results = classreport.build(Path(args.out_dir), top=args.top)
+    except classreport.ReportError as error:
+        raise UsageError(str(error)) from None
+    for item in results.unreadable:
+        print(f"results/{item.file}: {item.problem}")
+    errors = len(results.students) - len(results.graded)
+    print(f"wrote {index} ({len(results.students)} students, {errors} grader errors, "
+          f"{len(results.unreadable)} unreadable files)")
+    return 0
+
+
+def _release(args) -> int:
+    _instructor_only("autograder/suites", "solutions")
+    from . import release
+
+    _check_assignment(args.assignment)
+    try:
+        written = release.build(Path(args.output), args.assignment)
+    except release.TargetError as error:
+        raise UsageError(str(error)) from None
+    except release.LeakError as error:  # the repository's fault, not the caller's
+        print(f"autograder release: {error}; nothing written", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {args.output}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,10 +192,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds for the whole run (default 900)")
     grade.set_defaults(handler=_grade)
 
+    batch = commands.add_parser(
+        "batch", help="grade every submission folder of a class (resumable, shardable)")
+    batch.add_argument("submissions", help="folder with one sub-folder per student")
+    batch.add_argument("-o", "--output", required=True,
+                       help="output folder: results/, feedback/, gradebook.csv, lms.csv")
+    batch.add_argument("--assignment", default="a1_neurons")
+    batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="submissions graded at once (default: the number of cores)")
+    batch.add_argument("--shard", metavar="K/N", help="grade only the K-th of N equal parts")
+    batch.add_argument("--regrade", action="store_true",
+                       help="grade everything again, ignoring stored results and reuse")
+    batch.add_argument("--no-reuse", action="store_true",
+                       help="do not reuse module results of identical files (benchmarking)")
+    batch.set_defaults(handler=_batch)
+
+    merge = commands.add_parser(
+        "merge", help="join the output folders of sharded batch runs into one gradebook")
+    merge.add_argument("shards", nargs="+", help="output folders of `autograder batch --shard`")
+    merge.add_argument("-o", "--output", required=True, help="folder for the joined results")
+    merge.set_defaults(handler=_merge)
+
     validate = commands.add_parser(
         "validate", help="prove the grader on the reference, the stubs and the zoos")
     validate.add_argument("--assignment", default="a1_neurons")
     validate.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    validate.add_argument("--batch", action="store_true",
+                          help="grade the cases as one class with `autograder batch`")
     validate.add_argument("only", nargs="*",
                           help="case names or kinds (bug, alternative, hostile) to run")
     validate.set_defaults(handler=_validate)
@@ -137,6 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a rubric that spreads each module's points evenly over its tests",
     )
     rubric.set_defaults(handler=_rubric)
+
+    class_report = commands.add_parser(
+        "report", help="write OUT_DIR/report/index.html: the graded class at a glance")
+    class_report.add_argument("out_dir", metavar="OUT_DIR", help="the -o folder of a batch")
+    class_report.add_argument("--top", type=int, default=25,
+                              help="how many of the most failed tests to show (default 25)")
+    class_report.set_defaults(handler=_class_report)
+
+    release = commands.add_parser(
+        "release", help="build the student repository: no solutions, hidden tests or zoo")
+    release.add_argument("-o", "--output", required=True, metavar="DIR",
+                         help="an empty or new folder, or a previous release to update")
+    release.add_argument("--assignment", default="a1_neurons")
+    release.set_defaults(handler=_release)
     return parser
 
 

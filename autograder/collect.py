@@ -1,20 +1,25 @@
-"""Step 1 of grading: take the assignment's module files from a submission, and nothing else.
+"""Step 1 of grading: take the assignment's module files (and its notebook) from a submission,
+and nothing else.
 
 A submission is a folder that holds the module files, or a checkout of the student repository
 (which holds ``assignments/<assignment>/``). Only regular files named after the graded modules
-are read; everything else (a ``conftest.py``, ``pytest.ini``, ``sitecustomize.py``, ``.pth``
-files, symlinks, extra modules, edited public tests) is listed as ignored.
+are read, and the notebook ``experiments.ipynb`` if there is one; everything else (a
+``conftest.py``, ``pytest.ini``, ``sitecustomize.py``, ``.pth`` files, symlinks, extra modules,
+edited public tests) is listed as ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from autograder.seam import MODULES
 
 MAX_MODULE_BYTES = 512 * 1024
+NOTEBOOK = "experiments.ipynb"  # the notebook part, optional
+MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_LISTED = 20  # ignored files named in a flag; the rest are counted
 REPO = Path(__file__).resolve().parent.parent
 # files a checkout of the student repository has anyway; ignored without a word when unchanged
@@ -30,6 +35,8 @@ class Submission:
     missing: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     ignored_count: int = 0
+    notebook: str | None = None  # experiments.ipynb, if submitted and readable
+    notebook_problem: str | None = None  # why a submitted notebook is not graded
 
     @property
     def digest(self) -> str:
@@ -37,6 +44,8 @@ class Submission:
         h = hashlib.sha256()
         for name in sorted(self.files):
             h.update(name.encode() + b"\0" + self.files[name].encode() + b"\0")
+        if self.notebook is not None:
+            h.update(NOTEBOOK.encode() + b"\0" + self.notebook.encode() + b"\0")
         return h.hexdigest()
 
 
@@ -59,6 +68,13 @@ def collect(path: Path, assignment: str) -> Submission:
             submission.missing.append(f"{module}.py (larger than {MAX_MODULE_BYTES // 1024} KiB)")
         else:
             submission.files[f"{module}.py"] = file.read_bytes().decode("utf-8", "replace")
+    notebook = package_dir / NOTEBOOK
+    if notebook.is_symlink():
+        submission.notebook_problem = "it is a symlink; only regular files are graded"
+    elif notebook.is_file() and notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
+        submission.notebook_problem = f"it is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB"
+    elif notebook.is_file():
+        submission.notebook = notebook.read_bytes().decode("utf-8", "replace")
     _list_ignored(submission, assignment)
     return submission
 
@@ -71,9 +87,28 @@ def _same_as_ours(file: Path, ours: Path) -> bool:
         return False
 
 
+def _same_as_released(file: Path, name: str, assignment: str) -> bool:
+    """The student repository has its own generated pyproject.toml and Makefile."""
+    try:
+        return (not file.is_symlink() and file.stat().st_size < 2**20
+                and file.read_bytes() == _released_files(assignment).get(name))
+    except OSError:
+        return False
+
+
+@cache
+def _released_files(assignment: str) -> dict[str, bytes]:
+    if not (REPO / "autograder" / "release.py").is_file():  # the student repository itself
+        return {}
+    from autograder import release
+
+    return {name: entry.data for name, entry in release.plan(assignment).items()
+            if name in _CHECKOUT_CONFIG}
+
+
 def _list_ignored(submission: Submission, assignment: str) -> None:
     ours = REPO / "assignments" / assignment
-    graded = {f"{m}.py" for m in MODULES}
+    graded = {f"{m}.py" for m in MODULES} | {NOTEBOOK}
     ignored: list[str] = []
     walked = 0
     for file in sorted(submission.package_dir.rglob("*")):
@@ -92,7 +127,8 @@ def _list_ignored(submission: Submission, assignment: str) -> None:
     if submission.package_dir != submission.root:  # a checkout: its own config files
         for name in _CHECKOUT_CONFIG:
             file = submission.root / name
-            if (file.exists() or file.is_symlink()) and not _same_as_ours(file, REPO / name):
+            if (file.exists() or file.is_symlink()) and not _same_as_ours(file, REPO / name) \
+                    and not _same_as_released(file, name, assignment):
                 ignored.append(f"{name} (at the top of the repository)")
         ignored += [f"{p.name} (at the top of the repository)"
                     for p in sorted(submission.root.glob("*.pth"))]

@@ -1,12 +1,13 @@
 """pytest plugin that turns one pytest process into a fork server for batch grading.
 
-``-p autograder.forkserver --fork-server=READ_FD,WRITE_FD``: the process imports torch, numpy,
-pytest, hypothesis and the suites and collects every test once; then, instead of running the
-tests, it reads jobs (one JSON line each: a staged submission, its per-module seeds, which
-modules and suites to run, where to write the records) and forks one child per job. The child
-runs the selected tests exactly as ``autograder grade``'s pytest process would (same items, same
-fixtures, same sandbox, fresh worker per module) and writes its records and sandbox events;
-the parent answers ``{"id", "status", "code"}`` when it ends, and kills it past its time limit.
+``-p autograder.forkserver --fork-server=READ_FD,WRITE_FD,PARENT_PID``: the process imports
+torch, numpy, pytest, hypothesis and the suites and collects every test once (and dies with
+PARENT_PID); then, instead of running the tests, it reads jobs (one JSON line each: a staged
+submission, its per-module seeds, which modules and suites to run, where to write the records)
+and forks one child per job. The child runs the selected tests exactly as ``autograder
+grade``'s pytest process would (same items, same fixtures, same sandbox, fresh worker per
+module) and writes its records and sandbox events; the parent answers ``{"id", "status",
+"code"}`` when it ends, and kills it past its time limit.
 Nothing student code does can reach this process: the children talk to sandbox workers, as
 ``grade`` does.
 """
@@ -24,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import pytest_report, session
+from autograder import pytest_report, session, zygote
 
 
 def pytest_addoption(parser):
-    parser.addoption("--fork-server", metavar="READ_FD,WRITE_FD",
+    parser.addoption("--fork-server", metavar="READ_FD,WRITE_FD,PARENT_PID",
                      help="serve grading jobs on these file descriptors (autograder batch)")
 
 
@@ -37,7 +38,8 @@ def pytest_runtestloop(session: pytest.Session):
     value = session.config.getoption("--fork-server")
     if not value:
         return None
-    read_fd, write_fd = (int(part) for part in value.split(","))
+    read_fd, write_fd, parent = (int(part) for part in value.split(","))
+    zygote.die_with_parent(parent)
     _serve(session, read_fd, write_fd)
     return True
 
@@ -103,7 +105,7 @@ def _reap(children: dict[int, dict], write_fd: int) -> None:
         job = children.pop(pid, None)
         if job is None:
             continue
-        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        code = zygote.exit_status(status)
         state = "timeout" if job.get("killed") else ("done" if code == 0 else "crashed")
         _send(write_fd, {"id": job["id"], "status": state, "code": code})
 
@@ -117,6 +119,7 @@ def _child(pytest_session: pytest.Session, job: dict, close_fds) -> None:
         for fd in close_fds:
             os.close(fd)
         os.setsid()
+        zygote.die_with_parent(None)  # if the server goes, its jobs go too
         gc.unfreeze()
         _run_job(pytest_session, job)
         code = 0

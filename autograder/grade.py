@@ -7,6 +7,8 @@ The pipeline, in order (each step a module of its own):
 3. ``runner``   run the grader's own public and hidden suites in a pytest process of the
                 grader's, which reaches the submission only through ``sandbox`` (a confined
                 process speaking plain data);
+   ``notebook`` and the notebook part, if submitted: ``nbgrader autograde``, with the notebook
+                run in a process confined like the sandbox's (its points join the tests);
 4. ``scoring``  points from the rubric; ``flags`` from the records, the sandbox and the source;
 5. ``report``   results.json, Markdown, JUnit XML and the terminal table.
 """
@@ -21,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import collect, dependencies, flags, report, runner
+from autograder import collect, dependencies, flags, notebook, report, runner
 from autograder.sandbox import DEFAULT_UID, kill_uid
 from autograder.scoring import load_rubric, score_records
 
@@ -90,7 +92,9 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
         if not records and not notes:
             notes.append("grader error: the test run produced no results (see the grader's log)")
         events = json.loads(events_file.read_text()) if events_file.is_file() else []
-    return finish(submission, records, events, notes, assignment, public_only, started)
+    part = notebook.grade_submission(submission, assignment, uid=uid, public_only=public_only)
+    return notebook.merge(
+        finish(submission, records, events, notes, assignment, public_only, started), part)
 
 
 def finish(submission: collect.Submission, records: list[dict], events: list[dict],
@@ -108,8 +112,8 @@ def finish(submission: collect.Submission, records: list[dict], events: list[dic
         more = submission.ignored_count - len(submission.ignored)
         found.append(flags.flag(
             "ignored-files", None,
-            "only the six module files are graded; ignored: " + ", ".join(submission.ignored)
-            + (f" and {more} more" if more > 0 else "")))
+            "only the six module files and experiments.ipynb are graded; ignored: "
+            + ", ".join(submission.ignored) + (f" and {more} more" if more > 0 else "")))
     notes = list(notes)
     if submission.missing:
         notes.append("missing from the submission: " + ", ".join(submission.missing))

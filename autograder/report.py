@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from autograder import __version__
+from autograder import __version__, notebook
 from autograder.scoring import TestScore, format_table, module_table
 from autograder.seam import MODULES
 
@@ -44,7 +44,8 @@ class Outcome:
 def _number(scores: list[TestScore]) -> dict[int, str]:
     numbers, counters = {}, {}
     for index, test in enumerate(scores):
-        module_index = MODULES.index(test.module) + 1 if test.module in MODULES else 0
+        module_index = (MODULES.index(test.module) + 1 if test.module in MODULES
+                        else len(MODULES) + 1 if test.module == notebook.MODULE else 0)
         counters[module_index] = counters.get(module_index, 0) + 1
         numbers[index] = f"{module_index}.{counters[module_index]}"
     return numbers
@@ -106,8 +107,9 @@ def _module_points(scores: list[TestScore]) -> dict[str, dict[str, float]]:
 
 
 def markdown(outcome: Outcome) -> str:
-    public = [t for t in outcome.scores if t.suite == "public"]
-    hidden = [t for t in outcome.scores if t.suite == "hidden"]
+    modules = [t for t in outcome.scores if t.module != notebook.MODULE]
+    public = [t for t in modules if t.suite == "public"]
+    hidden = [t for t in modules if t.suite == "hidden"]
     table = module_table(public)
     lines = [f"## {outcome.assignment}: public tests",
              "",
@@ -142,6 +144,7 @@ def markdown(outcome: Outcome) -> str:
     if outcome.skipped:
         lines += ["", f"{len(outcome.skipped)} GPU parity tests were skipped (no CUDA here) "
                   "and do not count."]
+    lines += notebook.markdown_lines(outcome)
     lines += [f"_{note}_" for note in outcome.notes]
     return "\n".join(lines) + "\n"
 
@@ -155,7 +158,8 @@ def _escape(text: str) -> str:
 
 
 def terminal(outcome: Outcome, title: str) -> str:
-    lines = [format_table(title, outcome.scores),
+    lines = [format_table(title, [t for t in outcome.scores if t.module != notebook.MODULE]),
+             *notebook.terminal_lines(outcome),
              f"score: {outcome.score:g} / {outcome.max_score:g}"]
     if outcome.skipped:
         lines.append(f"({len(outcome.skipped)} GPU parity tests skipped: no CUDA; not counted)")

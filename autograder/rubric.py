@@ -1,7 +1,8 @@
 """Keep the rubric, the suites and the handout in step.
 
 ``check`` lists rubric entries without a test and tests without points; ``handout_table``
-renders the points table that the handout shows between its POINTS markers.
+renders the points table that the handout shows between its POINTS markers: the modules' points
+from the rubric, and the notebook's from its nbgrader cells (``autograder.notebook``).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def check(assignment: str) -> list[str]:
 
 
 def handout_table(rubric: Rubric, modules: dict[tuple[str, str, str], str],
-                  gpu: set[tuple[str, str, str]]) -> str:
+                  gpu: set[tuple[str, str, str]], notebook_cells=()) -> str:
     rows = ["| module | public tests | hidden tests | points |", "| --- | ---: | ---: | ---: |"]
     total = {"public": 0.0, "hidden": 0.0}
     for module in MODULES:
@@ -60,8 +61,20 @@ def handout_table(rubric: Rubric, modules: dict[tuple[str, str, str], str],
             total[suite] += points[suite]
         rows.append(f"| `{module}.py` | {points['public']:g} | {points['hidden']:g} "
                     f"| **{points['public'] + points['hidden']:g}** |")
+    checked = [cell for cell in notebook_cells if not cell.manual]
+    if checked:
+        points = {suite: sum(c.points for c in checked if c.hidden == (suite == "hidden"))
+                  for suite in total}
+        for suite in total:
+            total[suite] += points[suite]
+        rows.append(f"| `experiments.ipynb`: checked cells | {points['public']:g} "
+                    f"| {points['hidden']:g} | **{points['public'] + points['hidden']:g}** |")
+    answers = sum(cell.points for cell in notebook_cells if cell.manual)
+    if answers:
+        rows.append(f"| `experiments.ipynb`: written answers, graded by hand | | "
+                    f"| **{answers:g}** |")
     rows.append(f"| total | {total['public']:g} | {total['hidden']:g} "
-                f"| **{total['public'] + total['hidden']:g}** |")
+                f"| **{total['public'] + total['hidden'] + answers:g}** |")
     return "\n".join(rows)
 
 
@@ -70,7 +83,11 @@ def render_handout(assignment: str, text: str) -> str:
     items = collect(assignment)
     modules = {(i["suite"], i["file"], i["function"]): i["module"] for i in items}
     gpu = {(i["suite"], i["file"], i["function"]) for i in items if i["gpu"]}
-    table = handout_table(load_rubric(assignment), modules, gpu)
+    from autograder import notebook
+
+    source = notebook.source_notebook(assignment)
+    cells = notebook.graded_cells(source) if source.is_file() else []
+    table = handout_table(load_rubric(assignment), modules, gpu, cells)
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(text):
         raise ValueError(f"the handout has no {BEGIN} ... {END} section")

@@ -5,7 +5,7 @@ every bug-zoo entry (loses points), every alternative (full marks) and every hos
 (its ``expect.toml``: flags raised, score bounds, modules lost or kept, and containment: the run
 ends, no process of the sandbox uid survives, nothing is written where it must not be, no
 hidden test text reaches results.json). Two submissions are graded at a time, each with a
-sandbox uid of its own.
+sandbox uid of its own; with ``--batch``, all of them as one class through ``autograder batch``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from autograder import grade, report
 from autograder.sandbox import DEFAULT_UID
@@ -158,11 +159,44 @@ def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base:
         yield from pool.map(grade_case, all_cases)
 
 
-def run(assignment: str, jobs: int = 2, only: list[str] | None = None) -> int:
+class _Stored:
+    """What ``check`` reads of an outcome, from a results.json that ``batch`` wrote."""
+
+    def __init__(self, data: dict):
+        self.score = data["score"]
+        self.max_score = data["extra_data"]["max_score"]
+        self.flags = data["extra_data"]["flags"]
+        self.execution_time = data["execution_time"]
+        self.scores = [SimpleNamespace(name=t["name"], module=t["tags"][0], score=t["score"],
+                                       max_score=t["max_score"], status=t["status"])
+                       for t in data["tests"]]
+
+
+def batch_cases(all_cases: list[Case], assignment: str, jobs: int = 2):
+    """Grade the cases as one class with ``autograder batch``: yields what ``grade_cases``
+    yields, so that every guarantee is checked for batch grading too."""
+    from autograder import batch
+
+    with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
+        submissions, out = Path(tmp) / "submissions", Path(tmp) / "out"
+        for case in all_cases:
+            materialize(case, assignment, submissions / f"{case.kind}-{case.name}")
+        batch.run(submissions, out, assignment, jobs=jobs)
+        uids = [DEFAULT_UID + 1 + slot for slot in range(jobs)]
+        survivors = [p for uid in uids for p in _processes_of(uid)]
+        for case in all_cases:
+            path = out / "results" / f"{case.kind}-{case.name}.json"
+            text = path.read_text(encoding="utf-8")
+            yield case, _Stored(json.loads(text)), text, (uids[0], survivors)
+
+
+def run(assignment: str, jobs: int = 2, only: list[str] | None = None,
+        use_batch: bool = False) -> int:
     all_cases = [c for c in cases(assignment) if not only or c.name in only or c.kind in only]
     markers = _hidden_markers(assignment)
     rows: list[tuple[Case, float, float, list[str], str]] = []
-    for case, outcome, text, uid in grade_cases(all_cases, assignment, jobs):
+    graded = (batch_cases if use_batch else grade_cases)(all_cases, assignment, jobs)
+    for case, outcome, text, uid in graded:
         problems = check(case, outcome, text, uid, outcome.max_score, markers)
         flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
         rows.append((case, outcome.score, outcome.max_score, problems, flags))

@@ -152,17 +152,36 @@ def confine(config: dict) -> dict:
     return applied
 
 
+_WATCHED = (("torch", ("allclose", "equal", "isclose", "testing", "Tensor")),
+            ("Tensor", ("__eq__", "__ne__", "__bool__", "allclose", "tolist")),
+            ("numpy", ("allclose", "array_equal", "isclose", "testing", "ndarray")))
+
+
 def _snapshot():
     """Identities of the objects a tampering submission would patch."""
     import numpy
 
+    owners = {"torch": torch, "Tensor": torch.Tensor, "numpy": numpy}
     watched = {f"builtins.{k}": id(v) for k, v in vars(builtins).items()}
-    for owner, names in ((torch, ("allclose", "equal", "isclose", "testing", "Tensor")),
-                         (torch.Tensor, ("__eq__", "__ne__", "__bool__", "allclose", "tolist")),
-                         (numpy, ("allclose", "array_equal", "isclose", "testing", "ndarray"))):
+    for owner, names in _WATCHED:
         for name in names:
-            watched[f"{getattr(owner, '__name__', owner)}.{name}"] = id(getattr(owner, name))
+            watched[f"{owner}.{name}"] = id(getattr(owners[owner], name))
     return watched
+
+
+def _fingerprint() -> tuple:
+    """The same identities, cheap to take after every call (only ints and names compared)."""
+    import numpy
+
+    namespace = vars(builtins)
+    return (tuple(namespace), tuple(map(id, namespace.values())),
+            tuple(id(getattr(owner, name)) for owner, names in (
+                (torch, _WATCHED[0][1]), (torch.Tensor, _WATCHED[1][1]),
+                (numpy, _WATCHED[2][1])) for name in names))
+
+
+# the test harness's top-level packages: a submission that imports one is looking for it
+_HARNESS = ("pytest", "_pytest", "pluggy", "autograder.runner", "hypothesis")
 
 
 def _global_rng_state() -> tuple:
@@ -301,18 +320,25 @@ class Worker:
         _watch_actions(events, self.active, package_dir)
         self.events = events
         self.baseline = _snapshot()
-        self.graphs: dict[int, tuple] = {}
+        self.fingerprint = _fingerprint()
         self.graphs: dict[int, tuple] = {}
 
     def check_tampering(self, where: str) -> None:
-        now = _snapshot()
-        changed = sorted(k for k in self.baseline if now.get(k) != self.baseline[k])
-        if changed:
-            self.events.append({"kind": "tampering", "where": where,
-                                "message": "patched " + ", ".join(changed[:5])})
-            self.baseline = now
-        harness = sorted(m for m in sys.modules if m.split(".")[0] in (
-            "pytest", "_pytest", "pluggy", "autograder.runner", "hypothesis"))
+        # after every call: a cheap fingerprint first, the names of what changed only if needed
+        fingerprint = _fingerprint()
+        if fingerprint != self.fingerprint:
+            now = _snapshot()
+            changed = sorted(k for k in self.baseline if now.get(k) != self.baseline[k])
+            if changed:
+                self.events.append({"kind": "tampering", "where": where,
+                                    "message": "patched " + ", ".join(changed[:5])})
+                self.baseline = now
+            self.fingerprint = fingerprint
+        modules = sys.modules
+        if not any(name in modules for name in _HARNESS):  # a package's parent is always there
+            return
+        harness = sorted(m for m in list(modules) if m.split(".")[0] in _HARNESS
+                         or m.startswith("autograder.runner"))
         if harness:
             self.events.append({"kind": "suspicious-code", "where": where,
                                 "message": "imported the test harness: " + ", ".join(harness[:3])})

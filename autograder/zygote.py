@@ -48,6 +48,18 @@ def worker_environment(workdir: str) -> dict[str, str]:
     return env
 
 
+def die_with_parent(parent: int | None) -> None:
+    """Be killed when the process that started this one ends (however it ends), so that a
+    killed grader leaves no server behind."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if parent is not None and os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
+
+
 # -- the client side (in the grader's pytest process) ------------------------------------------
 
 class ForkedWorker:
@@ -107,7 +119,8 @@ class Zygote:
         self._dir = tempfile.mkdtemp(prefix="autograder-zygote-")  # 0700: only the grader
         self.socket_path = os.path.join(self._dir, "zygote.sock")
         self.process = subprocess.Popen(
-            [sys.executable, "-s", "-m", "autograder.zygote", self.socket_path],
+            [sys.executable, "-s", "-m", "autograder.zygote", self.socket_path,
+             str(os.getpid())],
             env=worker_environment(workdir), cwd=str(REPO), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
@@ -135,11 +148,13 @@ class Zygote:
 
 # -- the zygote itself ---------------------------------------------------------------------------
 
-def _exit_status(status: int) -> int:
+def exit_status(status: int) -> int:
+    """A wait status as ``subprocess`` reports it: the exit code, or minus the signal."""
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
-def serve(socket_path: str) -> None:
+def serve(socket_path: str, parent: int | None = None) -> None:
+    die_with_parent(parent)
     import numpy  # noqa: F401 - everything a worker imports before its configuration
     import torch
 
@@ -173,7 +188,7 @@ def serve(socket_path: str) -> None:
             status_fd = children.pop(pid, None)
             if status_fd is not None:
                 with contextlib.suppress(OSError):
-                    os.write(status_fd, f"{_exit_status(status)}\n".encode())
+                    os.write(status_fd, f"{exit_status(status)}\n".encode())
                     os.close(status_fd)
         if listener not in readable:
             continue
@@ -211,6 +226,6 @@ def serve(socket_path: str) -> None:
 
 if __name__ == "__main__":
     try:
-        serve(sys.argv[1])
+        serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None)
     except BaseException:  # the grader sees a missing zygote, not a traceback
         os._exit(1)

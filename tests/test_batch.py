@@ -44,6 +44,7 @@ def klass(tmp_path_factory) -> Path:
     _submission(root / "cy", stub_modules=("splits",))
     _submission(root / "dee", stub_modules=("activations", "loss"))
     _submission(root / "eve", extra="\n# a comment changes every closure that holds this file\n")
+    shutil.copy(SOLUTION / "experiments.ipynb", root / "ada" / "experiments.ipynb")
     (root / "not a student").mkdir()  # reported and skipped
     return root
 
@@ -71,13 +72,17 @@ def test_batch_grades_every_student_and_writes_the_gradebook(graded):
     out, result = graded
     rows = {row["student"]: row for row in _rows(out / "gradebook.csv")}
     assert sorted(rows) == ["ada", "bob", "cy", "dee", "eve"]
-    assert float(rows["ada"]["score"]) == float(rows["ada"]["max_score"]) == 100
-    assert float(rows["eve"]["score"]) == 100
+    # ada also handed in the notebook: its checks count, its written answers wait for a human
+    assert float(rows["ada"]["score"]) == float(rows["ada"]["max_score"]) == 120
+    assert float(rows["ada"]["notebook"]) == 20 and float(rows["ada"]["notebook_pending"]) == 10
+    assert float(rows["eve"]["score"]) == float(rows["eve"]["max_score"]) == 100
+    assert rows["eve"]["notebook"] == "absent"
     assert float(rows["bob"]["score"]) == 0
     assert float(rows["cy"]["splits"]) == 0 and float(rows["cy"]["polyfit"]) == 20
     assert 0 < float(rows["dee"]["score"]) < 100
-    for row in rows.values():  # the module columns add up to the score
-        assert abs(sum(float(row[m]) for m in MODULES) - float(row["score"])) < 1e-6
+    for row in rows.values():  # the module (and notebook) columns add up to the score
+        notebook = float(row["notebook"]) if row["notebook"] != "absent" else 0
+        assert abs(sum(float(row[m]) for m in MODULES) + notebook - float(row["score"])) < 1e-6
     lms = _rows(out / "lms.csv")
     assert [(r["student_id"], float(r["score"])) for r in lms] == [
         (name, float(rows[name]["score"])) for name in sorted(rows)]
@@ -163,6 +168,19 @@ def test_shards_are_deterministic_and_disjoint():
     assert parts == [batch.shard_of(names, (k, 4)) for k in (1, 2, 3, 4)]
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
 def test_a_batch_killed_midway_loses_nothing_and_grades_nothing_twice(klass, tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen([*AUTOGRADER, "batch", str(klass), "-o", str(out), "--jobs", "1",
@@ -171,8 +189,15 @@ def test_a_batch_killed_midway_loses_nothing_and_grades_nothing_twice(klass, tmp
     deadline = time.monotonic() + 600
     while not list((out / "results").glob("*.json")) and time.monotonic() < deadline:
         time.sleep(0.2)
+    servers = _children(process.pid)  # the fork server and the worker zygote
+    assert len(servers) >= 2
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 10  # they die with the batch: nothing is left behind
+    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in servers if Path(f"/proc/{pid}/status").exists()
+                and "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()]
     first = {p.name: (p.stat().st_mtime_ns, p.read_bytes())
              for p in (out / "results").glob("*.json")}
     assert 1 <= len(first) < 5

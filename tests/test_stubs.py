@@ -94,7 +94,7 @@ def test_generate_stubs_command_checks_and_reports_stale_stubs(tmp_path, monkeyp
     assert check.returncode == 0, check.stdout + check.stderr
     stale = tmp_path / "stubs"
     stale.mkdir()
-    for path in ASSIGNMENT.glob("*.py"):
+    for path in [*ASSIGNMENT.glob("*.py"), ASSIGNMENT / "experiments.ipynb"]:
         (stale / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (stale / "loss.py").write_text("# edited by hand\n", encoding="utf-8")
     assert stubs.check_stubs(SOLUTIONS, stale) == ["loss.py"]

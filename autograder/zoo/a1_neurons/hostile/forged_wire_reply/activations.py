@@ -1,5 +1,5 @@
 # HOSTILE SUBMISSION (autograder zoo): logistic writes a forged reply straight onto the worker's
-# reply pipe (its file descriptor is on the worker's command line) before it returns: the grader
+# reply pipe (any pipe it may write to: one of them is the reply pipe) before it returns: the grader
 # reads the forgery as logistic's answer, and every later reply arrives one request late unless the
 # grader notices.
 """Activation functions of the artificial neuron, and three explicit derivatives (torch).
@@ -23,10 +23,11 @@ Rules for every function in this file (the contract in the handout):
   every finite input, including ``|x| = 1e4``.
 """
 
+import fcntl
 import json
 import os
+import stat
 import struct
-import sys
 
 import torch
 
@@ -65,15 +66,16 @@ def heaviside(x: torch.Tensor) -> torch.Tensor:
 
 
 def _forge_reply() -> None:
-    try:
-        reply_fd = int(sys.argv[-1])
-    except (ValueError, IndexError):
-        return
+    # Every pipe this process may write to besides stdout/stderr: one of them is the reply pipe.
     body = json.dumps({"result": 0.5, "events": [], "mutated": {}}).encode()
-    try:
-        os.write(reply_fd, struct.pack("<QI", len(body), 0) + body)
-    except OSError:
-        pass
+    frame = struct.pack("<QI", len(body), 0) + body
+    for fd in range(3, 256):
+        try:
+            writable = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY
+            if writable and stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, frame)
+        except OSError:
+            continue
 
 
 def logistic(x: torch.Tensor) -> torch.Tensor:
