@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,15 +117,6 @@ SCORING_CODE = ("scoring", "flags", "report", "grade", "notebook")
 
 # -- the class's results ------------------------------------------------------------------------
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(f.name, path)
-
-
 def stored_result(out: Path, name: str) -> dict | None:
     try:
         data = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
@@ -135,8 +127,8 @@ def stored_result(out: Path, name: str) -> dict | None:
 
 def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
     data = report.results_json(outcome)
-    _atomic_write(out / "feedback" / f"{name}.md", data["output"].encode())
-    _atomic_write(out / "results" / f"{name}.json", json.dumps(data, indent=2).encode())
+    grade.atomic_write(out / "feedback" / f"{name}.md", data["output"].encode())
+    grade.atomic_write(out / "results" / f"{name}.json", json.dumps(data, indent=2).encode())
     return data
 
 
@@ -184,8 +176,8 @@ def _number(value) -> str:
 
 def write_gradebook(out: Path) -> None:
     book, lms = gradebook(out)
-    _atomic_write(out / "gradebook.csv", book.encode())
-    _atomic_write(out / "lms.csv", lms.encode())
+    grade.atomic_write(out / "gradebook.csv", book.encode())
+    grade.atomic_write(out / "lms.csv", lms.encode())
 
 
 def merge(shards: list[Path], out: Path) -> int:
@@ -200,10 +192,10 @@ def merge(shards: list[Path], out: Path) -> int:
                 raise BatchError(f"{file.stem}: graded differently in {other} and {shard}")
             seen[file.stem] = file
     for name, file in seen.items():
-        _atomic_write(out / "results" / file.name, file.read_bytes())
+        grade.atomic_write(out / "results" / file.name, file.read_bytes())
         feedback = file.parent.parent / "feedback" / f"{name}.md"
         if feedback.is_file():
-            _atomic_write(out / "feedback" / feedback.name, feedback.read_bytes())
+            grade.atomic_write(out / "feedback" / feedback.name, feedback.read_bytes())
     write_gradebook(out)
     return len(seen)
 
@@ -437,7 +429,9 @@ class Notebooks:
 
         if submission.notebook is None:  # nothing to run: says absent (or refused) at once
             part = notebook.grade_submission(submission, self.assignment)
-            self.futures.append(_Done((notebook.merge(outcome, part),)))
+            known = Future()
+            known.set_result((notebook.merge(outcome, part),))
+            self.futures.append(known)
             return
         self.futures.append(self.pool.submit(self._grade, submission, outcome))
 
@@ -457,26 +451,13 @@ class Notebooks:
         from concurrent.futures import wait as wait_for
 
         if wait:
-            wait_for([f for f in self.futures if not isinstance(f, _Done)])
+            wait_for(self.futures)
         done = [f for f in self.futures if f.done()]
         self.futures = [f for f in self.futures if not f.done()]
         return [f.result() for f in done]
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class _Done:
-    """A result known at once, in the shape of a finished future."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def done(self) -> bool:
-        return True
-
-    def result(self):
-        return self.value
 
 
 def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], list[dict]]:
@@ -589,5 +570,5 @@ def _store(out: Path, task: Task, records: list[dict], events: list[dict],
         entry = {"records": [r for r in records if r.get("module") == module],
                  "events": [e for e in events if e.get("group") == module]}
         if entry["records"]:
-            _atomic_write(out / "cache" / module / f"{task.keys[module]}.json",
+            grade.atomic_write(out / "cache" / module / f"{task.keys[module]}.json",
                           json.dumps(entry).encode())

@@ -134,7 +134,14 @@ def write_outputs(outcome: report.Outcome, results: Path, markdown: Path | None 
     if junit:
         outputs[junit] = report.junit_xml(outcome)
     for target, data in outputs.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        atomic_write(target, data)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` so that a reader (or a rerun after a kill) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(f.name, path)
