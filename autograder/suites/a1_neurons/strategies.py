@@ -12,7 +12,7 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.suites.a1_neurons.helpers import FLOAT_DTYPES
+from autograder.suites.helpers import FLOAT_DTYPES
 
 
 def dtypes(choices=FLOAT_DTYPES) -> st.SearchStrategy[torch.dtype]:

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.suites.a1_neurons.helpers import (
+from autograder.suites.helpers import (
     FLOAT_DTYPES,
     expect,
     expect_tensor_close,

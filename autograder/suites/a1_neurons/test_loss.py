@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.suites.a1_neurons.helpers import (
+from autograder.suites.helpers import (
     expect,
     expect_array_close,
     expect_tensor_close,

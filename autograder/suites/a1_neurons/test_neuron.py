@@ -13,7 +13,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.suites.a1_neurons.helpers import (
+from autograder.suites.helpers import (
     FLOAT_DTYPES,
     expect,
     expect_tensor_close,

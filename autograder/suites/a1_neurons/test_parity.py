@@ -19,7 +19,7 @@ import itertools
 import pytest
 import torch
 
-from autograder.suites.a1_neurons.helpers import FLOAT_DTYPES, expect, expect_tensor_close, fail
+from autograder.suites.helpers import FLOAT_DTYPES, expect, expect_tensor_close, fail
 
 F64 = torch.float64
 WIDE_DTYPES = (torch.float32, torch.float64)

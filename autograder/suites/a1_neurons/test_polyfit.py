@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.suites.a1_neurons import oracles
-from autograder.suites.a1_neurons.helpers import expect, expect_array_close
+from autograder.suites.helpers import expect, expect_array_close
 
 pytestmark = pytest.mark.polyfit
 

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from autograder.suites.a1_neurons import oracles, strategies
-from autograder.suites.a1_neurons.helpers import expect, expect_array_close, fail
+from autograder.suites.helpers import expect, expect_array_close, fail
 
 pytestmark = pytest.mark.splits
 

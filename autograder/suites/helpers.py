@@ -1,4 +1,5 @@
-"""Comparisons for the hidden suite that fail with words, never with the expected numbers.
+"""Comparisons for the hidden suites of every assignment that fail with words, never with the
+expected numbers.
 
 ``torch.testing.assert_close`` and numpy's ``assert_allclose`` print both arrays on failure;
 from a hidden test that would hand the expected values to the student. These helpers catch
