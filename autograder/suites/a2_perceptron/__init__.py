@@ -1,0 +1,1 @@
+"""Hidden suite of a2_perceptron: every line of the contract in its handout."""
