@@ -5,9 +5,11 @@
     pytest ... --impl ref=solutions/a1_neurons --impl mine=path/to/dir   # several at once
     pytest ... --seed 7                                      # other random test inputs
 
-An ``--impl`` value is ``[NAME=]DIR[,DIR...]``: the assignment's modules are looked up in the
-directories in order. A DIR that holds ``assignments/a1_neurons`` (a checkout of the student
-repository) means that folder.
+Each assignment's manifest (``assignment.toml``) names the fixture through which its suites
+reach an implementation (``a1`` for a1_neurons). An ``--impl`` value is ``[NAME=]DIR[,DIR...]``
+for the assignment whose tests the command names (or ``--assignment NAME``): its modules are
+looked up in the directories in order. A DIR that holds ``assignments/<name>`` (a checkout of
+the student repository) means that folder. Other assignments' tests run against their stubs.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
+from autograder import assignment as course
 from autograder import session
-from autograder.seam import ASSIGNMENT, MODULES, Implementation
+from autograder.seam import Implementation
 
 ROOT = Path(__file__).resolve().parent
-INIT_FILE = ROOT / "assignments" / ASSIGNMENT / "__init__.py"
+FIXTURES = course.by_fixture(ROOT)  # fixture name -> assignment
 
 # Bounded and derandomised: the same examples on every run, on every machine.
 settings.register_profile(
@@ -48,7 +51,13 @@ def pytest_addoption(parser):
         action="append",
         default=[],
         metavar="[NAME=]DIR[,DIR...]",
-        help=f"implementation to test (repeatable; default: assignments/{ASSIGNMENT})",
+        help="implementation to test (repeatable; default: assignments/<assignment>)",
+    )
+    group.addoption(
+        "--assignment",
+        default=None,
+        metavar="NAME",
+        help="the assignment that --impl implements (default: the one whose tests are named)",
     )
     group.addoption(
         "--sandboxed",
@@ -76,28 +85,52 @@ def pytest_addoption(parser):
     )
 
 
-def _parse_impl(value: str) -> tuple[str, list[Path]]:
+def _parse_impl(value: str, assignment: course.Assignment) -> tuple[str, list[Path]]:
     name, _, dirs = value.rpartition("=")
     paths = []
     for part in dirs.split(","):
         path = Path(part).expanduser()
-        if (path / "assignments" / ASSIGNMENT).is_dir():
-            path = path / "assignments" / ASSIGNMENT
+        if (path / "assignments" / assignment.name).is_dir():
+            path = path / "assignments" / assignment.name
         if not path.is_dir():
             raise pytest.UsageError(f"--impl {value}: {part} is not a directory")
         paths.append(path)
     if not name:
         first = paths[0].resolve()
-        name = first.parent.name if first.name == ASSIGNMENT else first.name
+        name = first.parent.name if first.name == assignment.name else first.name
     return name, paths
 
 
+def _target(config) -> course.Assignment:
+    """The assignment that --impl means: --assignment, else the one the named paths belong
+    to, else the course's current one."""
+    chosen = config.getoption("--assignment")
+    try:
+        if chosen:
+            return course.load(chosen, ROOT)
+        owners = {owner.name: owner for owner in
+                  (course.owning(Path(arg.split("::")[0]), ROOT) for arg in config.args) if owner}
+        if len(owners) == 1:
+            return next(iter(owners.values()))
+        if len(owners) > 1 and config.getoption("--impl"):
+            raise pytest.UsageError(f"--impl: the tests named belong to {', '.join(owners)}; "
+                                    "say which one with --assignment NAME")
+        return course.load(None, ROOT)
+    except course.ManifestError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
 def pytest_configure(config):
-    values = config.getoption("--impl") or [str(ROOT / "assignments" / ASSIGNMENT)]
-    parsed = [_parse_impl(value) for value in values]
+    for assignment in FIXTURES.values():
+        for module in assignment.modules:
+            config.addinivalue_line("markers", f"{module}: {assignment.name}/{module}.py")
+    target = config.stash[session.ASSIGNMENT] = _target(config)
+    values = config.getoption("--impl") or [str(target.stubs)]
+    parsed = [_parse_impl(value, target) for value in values]
     names = [name for name, _ in parsed]
     if len(set(names)) != len(names):
         raise pytest.UsageError(f"--impl names must be unique, got {names}")
+    budgets = {"call_timeout": target.budgets.call, "import_timeout": target.budgets.import_}
     if config.getoption("--sandboxed"):
         from autograder import zygote
         from autograder.sandbox import DEFAULT_UID, SandboxImplementation
@@ -109,16 +142,27 @@ def pytest_configure(config):
 
         uid = config.getoption("--sandbox-uid") or DEFAULT_UID
         config.stash[session.SANDBOXED] = lambda name, paths, uid: SandboxImplementation(
-            name, paths, INIT_FILE, uid=uid)
-        impls = [SandboxImplementation(name, paths, INIT_FILE, uid=uid + index)
+            name, paths, target.modules, target.init_file, uid=uid, **budgets)
+        impls = [SandboxImplementation(name, paths, target.modules, target.init_file,
+                                       uid=uid + index, **budgets)
                  for index, (name, paths) in enumerate(parsed)]
     else:
-        impls = [Implementation(name, paths, INIT_FILE) for name, paths in parsed]
-    config.stash[_IMPLS] = impls
+        impls = [Implementation(name, paths, target.modules, target.init_file)
+                 for name, paths in parsed]
+    config.stash[_IMPLS] = {target.name: impls}
+
+
+def _impls(config, assignment: course.Assignment) -> list:
+    """The implementations of ``assignment`` under test (its stubs unless --impl named some)."""
+    found = config.stash[_IMPLS]
+    if assignment.name not in found:
+        found[assignment.name] = [Implementation(assignment.stubs.name, [assignment.stubs],
+                                                 assignment.modules, assignment.init_file)]
+    return found[assignment.name]
 
 
 def pytest_unconfigure(config):
-    impls = config.stash.get(_IMPLS, [])
+    impls = [impl for group in config.stash.get(_IMPLS, {}).values() for impl in group]
     events = []
     for impl in impls:
         if hasattr(impl, "close"):
@@ -139,20 +183,38 @@ _ZYGOTE = pytest.StashKey[object]()
 
 
 def pytest_generate_tests(metafunc):
-    if "a1" in metafunc.fixturenames:
-        names = [impl.name for impl in metafunc.config.stash[_IMPLS]]
-        metafunc.parametrize("a1", names, ids=names, indirect=True, scope="session")
+    for fixture, assignment in FIXTURES.items():
+        if fixture in metafunc.fixturenames:
+            names = [impl.name for impl in _impls(metafunc.config, assignment)]
+            metafunc.parametrize(fixture, names, ids=names, indirect=True, scope="session")
 
 
-@pytest.fixture(scope="session")
-def a1(request):
-    """The implementation under test (the seam): ``a1.activations.logistic(x)``, ..."""
-    return next(impl for impl in request.config.stash[_IMPLS] if impl.name == request.param)
+def _implementation_fixture(fixture: str, assignment: course.Assignment):
+    @pytest.fixture(scope="session", name=fixture)
+    def implementation(request):
+        return next(impl for impl in _impls(request.config, assignment)
+                    if impl.name == request.param)
+
+    implementation.__doc__ = (f"The implementation of {assignment.name} under test (the seam): "
+                              f"``{fixture}.<module>.<function>(...)``.")
+    return implementation
+
+
+# One fixture per assignment, named by its manifest: ``a1.activations.logistic(x)``, ...
+for _fixture, _assignment in FIXTURES.items():
+    globals()[f"_fixture_{_fixture}"] = _implementation_fixture(_fixture, _assignment)
+
+
+def assignment_of(item) -> course.Assignment | None:
+    """The assignment whose fixture the test uses."""
+    return next((a for f, a in FIXTURES.items() if f in getattr(item, "fixturenames", ())), None)
 
 
 def module_of(item) -> str | None:
     """The graded module a test belongs to: its one module marker."""
-    found = [mark.name for mark in item.iter_markers() if mark.name in MODULES]
+    assignment = assignment_of(item)
+    modules = assignment.modules if assignment else ()
+    found = [mark.name for mark in item.iter_markers() if mark.name in modules]
     return found[0] if len(found) == 1 else None
 
 
@@ -161,14 +223,19 @@ def pytest_collection_modifyitems(config, items):
     # Each implementation's tests, module by module (public before hidden): in grading mode
     # every module's tests then start from a fresh worker, so one module's results never
     # depend on what another module did, and can be reused for the same files (batch).
-    names = [impl.name for impl in config.stash[_IMPLS]]
+    assignments = list(FIXTURES.values())
 
     def order(item):
+        assignment = assignment_of(item)
+        if assignment is None:
+            return (-1, -1, -1)
+        names = [impl.name for impl in _impls(config, assignment)]
         callspec = getattr(item, "callspec", None)
-        impl = callspec.params.get("a1") if callspec else None
+        impl = callspec.params.get(assignment.fixture) if callspec else None
+        modules = list(assignment.modules)
         module = module_of(item)
-        return (names.index(impl) if impl in names else -1,
-                MODULES.index(module) if module in MODULES else len(MODULES))
+        return (assignments.index(assignment), names.index(impl) if impl in names else -1,
+                modules.index(module) if module in modules else len(modules))
 
     items.sort(key=order)
 
@@ -177,7 +244,7 @@ def pytest_runtest_setup(item):
     if not item.config.getoption("--sandboxed"):
         return
     module = module_of(item)
-    for impl in item.config.stash[_IMPLS]:
+    for impl in item.config.stash[_IMPLS].get(item.config.stash[session.ASSIGNMENT].name, []):
         if impl.group != module:
             impl.start_group(module)
 

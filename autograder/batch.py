@@ -40,10 +40,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import __version__, collect, grade, report, runner, zygote
+from autograder import __version__, collect, grade, report, runner, scoring, zygote
+from autograder import assignment as course
 from autograder.pytest_report import read_records
 from autograder.sandbox import DEFAULT_UID, kill_uid
-from autograder.seam import MODULES
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 REPO = Path(__file__).resolve().parent.parent
@@ -88,19 +88,18 @@ class Fingerprint:
     scoring: str  # the code and the rubric (a results.json)
 
     @classmethod
-    def of(cls, assignment: str) -> Fingerprint:
+    def of(cls, assignment: course.Assignment) -> Fingerprint:
         code = hashlib.sha256(__version__.encode())
-        files = [REPO / "conftest.py", REPO / "assignments" / assignment / "__init__.py",
+        files = [REPO / "conftest.py", assignment.init_file, assignment.manifest,
                  *(REPO / "autograder" / f"{name}.py" for name in GRADING_CODE)]
-        for root in (REPO / "assignments" / assignment / "tests",
-                     REPO / "autograder" / "suites" / assignment):
-            files += [p for p in root.rglob("*.py") if "__pycache__" not in p.parts]
+        for root in (*assignment.suite_paths(), REPO / "autograder" / "suites"):
+            files += [p for p in root.glob("*.py" if root.name == "suites" else "**/*.py")
+                      if "__pycache__" not in p.parts]
         for file in sorted(files):
             if file.is_file():
                 code.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
-        rubric = REPO / "autograder" / "rubrics" / f"{assignment}.toml"
-        scoring = hashlib.sha256(code.hexdigest().encode() + rubric.read_bytes())
-        for extra in (REPO / "solutions" / assignment / "experiments.ipynb",
+        scoring = hashlib.sha256(code.hexdigest().encode() + assignment.rubric.read_bytes())
+        for extra in (assignment.source_notebook or assignment.manifest,
                       REPO / "autograder" / "nbgrader_config.py"):
             scoring.update(extra.read_bytes() if extra.is_file() else b"")
         for name in SCORING_CODE:
@@ -110,7 +109,8 @@ class Fingerprint:
 
 
 # the grader's files that decide a module's test records, and those that turn them into scores
-GRADING_CODE = ("seam", "sandbox", "wire", "worker", "zygote", "session", "dependencies",
+GRADING_CODE = ("assignment", "seam", "sandbox", "wire", "worker", "zygote", "session",
+                "dependencies",
                 "forkserver", "pytest_report", "runner", "collect")
 SCORING_CODE = ("scoring", "flags", "report", "grade", "notebook")
 
@@ -132,14 +132,18 @@ def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
     return data
 
 
-GRADEBOOK_COLUMNS = ["student", "score", "max_score", *MODULES, "notebook", "notebook_pending",
-                     "flags", "grader_error"]
+def gradebook_columns(modules) -> list[str]:
+    """The gradebook's columns: totals, each module's points (the assignment's order), the
+    notebook, flags and grader errors."""
+    return ["student", "score", "max_score", *modules, "notebook", "notebook_pending",
+            "flags", "grader_error"]
 
 
 def gradebook(out: Path) -> tuple[str, str]:
     """(gradebook.csv, lms.csv) rebuilt from ``out/results``; the same bytes for the same
     results, however they were produced (one run, a resumed run, merged shards)."""
     rows = []
+    MODULES: list[str] = []
     for file in sorted((out / "results").glob("*.json")):
         name = file.stem
         data = stored_result(out, name)
@@ -148,6 +152,9 @@ def gradebook(out: Path) -> tuple[str, str]:
             continue
         extra = data["extra_data"]
         modules = extra.get("modules", {})
+        if not MODULES:
+            MODULES[:] = (scoring.module_order(str(extra.get("assignment", "")))
+                          or [str(m) for m in modules if isinstance(modules, dict)])
         errors = [n for n in extra.get("notes", []) if str(n).startswith("grader error")]
         rows.append({
             "student": name, "score": _number(data.get("score")),
@@ -161,7 +168,8 @@ def gradebook(out: Path) -> tuple[str, str]:
             "grader_error": errors[0] if errors else "",
         })
     book, lms = io.StringIO(), io.StringIO()
-    writer = csv.DictWriter(book, GRADEBOOK_COLUMNS, lineterminator="\n", restval="")
+    writer = csv.DictWriter(book, gradebook_columns(MODULES), lineterminator="\n", restval="",
+                            extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     lms_writer = csv.writer(lms, lineterminator="\n")
@@ -240,7 +248,7 @@ def _clock(seconds: float) -> str:
 class ForkServer:
     """The pytest fork server and the worker zygote, started once for the whole batch."""
 
-    def __init__(self, assignment: str, workdir: Path):
+    def __init__(self, assignment: course.Assignment, workdir: Path):
         self.zygote = zygote.Zygote()
         to_server_r, self._to_server = os.pipe()
         self._from_server, from_server_w = os.pipe()
@@ -250,7 +258,8 @@ class ForkServer:
             f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
             f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
             "-q", "-s",
-            "--tb=no", "--no-header", f"--impl=submission={workdir}", "--sandboxed",
+            "--tb=no", "--no-header", f"--assignment={assignment.name}",
+            f"--impl=submission={workdir}", "--sandboxed",
             "-p", "autograder.pytest_report",
         ]
         env = {**runner.clean_environment(), zygote.ENV_VAR: self.zygote.socket_path}
@@ -313,12 +322,12 @@ class Task:
 
 
 def cache_keys(submission: collect.Submission, seeds: dict[str, int], fingerprint: Fingerprint,
-               assignment: str) -> dict[str, str]:
+               assignment: course.Assignment) -> dict[str, str]:
     from autograder import dependencies
 
     digests = dependencies.closure_digests(submission.files, assignment)
     return {m: hashlib.sha256(f"{fingerprint.code}/{m}/{seeds[m]}/{digests[m]}".encode())
-            .hexdigest() for m in MODULES}
+            .hexdigest() for m in assignment.modules}
 
 
 def _read_cache(out: Path, module: str, key: str) -> dict | None:
@@ -329,10 +338,12 @@ def _read_cache(out: Path, module: str, key: str) -> dict | None:
     return data if isinstance(data, dict) and "records" in data else None
 
 
-def run(submissions: Path, out: Path, assignment: str = "a1_neurons", jobs: int = 2,
+def run(submissions: Path, out: Path, assignment=None, jobs: int = 2,
         shard: str | None = None, regrade: bool = False, reuse: bool = True,
         stream=None) -> dict:
     """Grade the class; returns counts (graded, reused, skipped, errors)."""
+    assignment = course.resolve(assignment)
+    MODULES = assignment.module_names
     stream = stream or sys.stderr
     part = parse_shard(shard)
     if not submissions.is_dir():
@@ -415,7 +426,7 @@ class Notebooks:
 
     UID_BASE = DEFAULT_UID + 800_000  # apart from the module jobs' uids
 
-    def __init__(self, assignment: str, jobs: int):
+    def __init__(self, assignment: course.Assignment, jobs: int):
         from concurrent.futures import ThreadPoolExecutor
 
         self.assignment = assignment
@@ -461,16 +472,18 @@ class Notebooks:
 
 
 def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], list[dict]]:
-    records = [r for m in MODULES if m in task.reused for r in task.reused[m]["records"]]
-    events = [e for m in MODULES if m in task.reused for e in task.reused[m]["events"]]
+    # task.reused was filled in the assignment's module order
+    records = [r for m in task.reused for r in task.reused[m]["records"]]
+    events = [e for m in task.reused for e in task.reused[m]["events"]]
     return records + list(fresh_records), events + list(fresh_events)
 
 
-def _run_tasks(tasks: list[Task], out: Path, assignment: str, jobs: int, reuse: bool,
-               finish, counts: dict, poll=lambda: None) -> None:
+def _run_tasks(tasks: list[Task], out: Path, assignment: course.Assignment, jobs: int,
+               reuse: bool, finish, counts: dict, poll=lambda: None) -> None:
     """Run the tests of the modules no stored result covers. A module whose identical
     closure another running job is grading is not run twice: its task waits for that
     result (and runs the module itself if that job fails)."""
+    MODULES = assignment.module_names
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         work = Path(tmp)
         os.chmod(work, 0o700)

@@ -8,19 +8,18 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ("a1_neurons",)
 
 
 def _generate_stubs(args) -> int:
     _instructor_only("solutions")
     from . import stubs
 
-    solution_dir = REPO / "solutions" / args.assignment
-    assignment_dir = REPO / "assignments" / args.assignment
+    solution_dir, assignment_dir = args.assignment.solutions, args.assignment.stubs
     if args.check:
         stale = stubs.check_stubs(solution_dir, assignment_dir)
         for name in stale:
-            print(f"assignments/{args.assignment}/{name}: differs from what the generator makes")
+            print(f"{(assignment_dir / name).relative_to(REPO)}: differs from what the "
+                  "generator makes")
         return 1 if stale else 0
     for path in stubs.generate_stubs(solution_dir, assignment_dir):
         print(f"wrote {path.relative_to(REPO)}")
@@ -43,7 +42,7 @@ def _rubric(args) -> int:
         return 0
     problems = rubric.check(args.assignment)
     for problem in problems:
-        print(f"autograder/rubrics/{args.assignment}.toml: {problem}")
+        print(f"{args.assignment.rubric.relative_to(REPO)}: {problem}")
     handout = rubric.handout_path(args.assignment)
     text = handout.read_text(encoding="utf-8")
     rendered = rubric.render_handout(args.assignment, text)
@@ -68,16 +67,10 @@ def _instructor_only(*needed: str) -> None:
                          f"{', '.join(missing)}, which only instructors have)")
 
 
-def _check_assignment(assignment: str) -> None:
-    if assignment not in ASSIGNMENTS:
-        raise UsageError(f"unknown assignment {assignment!r} (known: {', '.join(ASSIGNMENTS)})")
-
-
 def _grade(args) -> int:
-    from . import grade, report, runner
+    from . import grade, report
 
-    _check_assignment(args.assignment)
-    if not args.public_only and not runner.suite_paths(args.assignment, ("hidden",))[0].is_dir():
+    if not args.public_only and not args.assignment.hidden_suite.is_dir():
         raise UsageError("the hidden suite is not part of the student repository "
                          "(use --public-only)")
     submission = Path(args.submission)
@@ -87,7 +80,7 @@ def _grade(args) -> int:
                           timeout=args.timeout)
     grade.write_outputs(outcome, Path(args.output), args.markdown and Path(args.markdown),
                         args.junit and Path(args.junit))
-    print(report.terminal(outcome, f"{args.assignment}: {submission}"))
+    print(report.terminal(outcome, f"{args.assignment.name}: {submission}"))
     print(f"wrote {args.output}")
     if outcome.grader_error:  # not the submission's fault: make the failure visible
         print(f"autograder grade: {outcome.grader_error}", file=sys.stderr)
@@ -99,7 +92,6 @@ def _batch(args) -> int:
     _instructor_only("autograder/suites")
     from . import batch
 
-    _check_assignment(args.assignment)
     try:
         counts = batch.run(Path(args.submissions), Path(args.output), args.assignment,
                            jobs=args.jobs, shard=args.shard, regrade=args.regrade,
@@ -127,7 +119,6 @@ def _validate(args) -> int:
     _instructor_only("autograder/zoo", "autograder/suites", "solutions")
     from . import validate
 
-    _check_assignment(args.assignment)
     return validate.run(args.assignment, jobs=args.jobs, only=args.only, use_batch=args.batch)
 
 
@@ -150,7 +141,6 @@ def _release(args) -> int:
     _instructor_only("autograder/suites", "solutions")
     from . import release
 
-    _check_assignment(args.assignment)
     try:
         written = release.build(Path(args.output), args.assignment)
     except release.TargetError as error:
@@ -162,6 +152,10 @@ def _release(args) -> int:
     return 0
 
 
+ASSIGNMENT_HELP = ("the assignment (default: [tool.autograder] current-assignment in "
+                   "pyproject.toml, or the only one)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -169,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate-stubs", help="regenerate the student stubs from solutions/"
     )
-    generate.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    generate.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     generate.add_argument(
         "--check", action="store_true", help="only report stubs that differ; exit 1 if any"
     )
@@ -178,18 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="grade the reference solution and the stubs and print score tables"
     )
-    demo.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    demo.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     demo.set_defaults(handler=_demo)
 
     grade = commands.add_parser("grade", help="grade one submission into results.json")
     grade.add_argument("submission", help="folder with the module files, or a student checkout")
-    grade.add_argument("--assignment", default="a1_neurons")
+    grade.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     grade.add_argument("-o", "--output", default="results.json", help="results.json to write")
     grade.add_argument("--public-only", action="store_true", help="run the public suite only")
     grade.add_argument("--markdown", metavar="PATH", help="also write the Markdown summary")
     grade.add_argument("--junit", metavar="PATH", help="also write JUnit XML")
-    grade.add_argument("--timeout", type=float, default=900.0,
-                       help="seconds for the whole run (default 900)")
+    grade.add_argument("--timeout", type=float, default=None,
+                       help="seconds for the whole run (default: the manifest's run-seconds)")
     grade.set_defaults(handler=_grade)
 
     batch = commands.add_parser(
@@ -197,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("submissions", help="folder with one sub-folder per student")
     batch.add_argument("-o", "--output", required=True,
                        help="output folder: results/, feedback/, gradebook.csv, lms.csv")
-    batch.add_argument("--assignment", default="a1_neurons")
+    batch.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="submissions graded at once (default: the number of cores)")
     batch.add_argument("--shard", metavar="K/N", help="grade only the K-th of N equal parts")
@@ -215,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="prove the grader on the reference, the stubs and the zoos")
-    validate.add_argument("--assignment", default="a1_neurons")
+    validate.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     validate.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     validate.add_argument("--batch", action="store_true",
                           help="grade the cases as one class with `autograder batch`")
@@ -226,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser(
         "rubric", help="check that the rubric gives points to exactly the tests that exist"
     )
-    rubric.add_argument("--assignment", default="a1_neurons", choices=ASSIGNMENTS)
+    rubric.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     rubric.add_argument(
         "--write-handout", action="store_true", help="rewrite the handout's points table"
     )
@@ -247,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         "release", help="build the student repository: no solutions, hidden tests or zoo")
     release.add_argument("-o", "--output", required=True, metavar="DIR",
                          help="an empty or new folder, or a previous release to update")
-    release.add_argument("--assignment", default="a1_neurons")
+    release.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     release.set_defaults(handler=_release)
     return parser
 
@@ -255,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if "assignment" in args:  # every command that needs one gets the Assignment object
+            from autograder import assignment
+
+            try:
+                args.assignment = assignment.load(args.assignment)
+            except assignment.ManifestError as error:
+                raise UsageError(str(error)) from None
         return args.handler(args)
     except UsageError as error:
         print(f"autograder {args.command}: {error}", file=sys.stderr)

@@ -3,7 +3,7 @@ and nothing else.
 
 A submission is a folder that holds the module files, or a checkout of the student repository
 (which holds ``assignments/<assignment>/``). Only regular files named after the graded modules
-are read, and the notebook ``experiments.ipynb`` if there is one; everything else (a
+are read, and the assignment's notebook if it has one and it was submitted; everything else (a
 ``conftest.py``, ``pytest.ini``, ``sitecustomize.py``, ``.pth`` files, symlinks, extra modules,
 edited public tests) is listed as ignored.
 """
@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.seam import MODULES
+from autograder import assignment as course
 
 MAX_MODULE_BYTES = 512 * 1024
-NOTEBOOK = "experiments.ipynb"  # the notebook part, optional
 MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_LISTED = 20  # ignored files named in a flag; the rest are counted
 REPO = Path(__file__).resolve().parent.parent
@@ -35,8 +34,9 @@ class Submission:
     missing: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     ignored_count: int = 0
-    notebook: str | None = None  # experiments.ipynb, if submitted and readable
+    notebook: str | None = None  # the notebook's text, if submitted and readable
     notebook_problem: str | None = None  # why a submitted notebook is not graded
+    notebook_name: str = "notebook.ipynb"  # the assignment's notebook file
 
     @property
     def digest(self) -> str:
@@ -45,20 +45,29 @@ class Submission:
         for name in sorted(self.files):
             h.update(name.encode() + b"\0" + self.files[name].encode() + b"\0")
         if self.notebook is not None:
-            h.update(NOTEBOOK.encode() + b"\0" + self.notebook.encode() + b"\0")
+            h.update(self.notebook_name.encode() + b"\0" + self.notebook.encode() + b"\0")
         return h.hexdigest()
 
 
-def find_package_dir(path: Path, assignment: str) -> Path:
-    checkout = path / "assignments" / assignment
+def graded_list(assignment: course.Assignment) -> str:
+    """'activations.py, ..., splits.py and experiments.ipynb': what a submission is graded on."""
+    files = list(assignment.graded_files)
+    return ", ".join(files[:-1]) + " and " + files[-1] if len(files) > 1 else files[0]
+
+
+def find_package_dir(path: Path, assignment: course.Assignment | str) -> Path:
+    name = assignment if isinstance(assignment, str) else assignment.name
+    checkout = path / "assignments" / name
     return checkout if checkout.is_dir() else path
 
 
-def collect(path: Path, assignment: str) -> Submission:
+def collect(path: Path, assignment: course.Assignment | str | None = None) -> Submission:
+    assignment = course.resolve(assignment)
     path = Path(path)
     package_dir = find_package_dir(path, assignment)
-    submission = Submission(root=path, package_dir=package_dir)
-    for module in MODULES:
+    submission = Submission(root=path, package_dir=package_dir,
+                            notebook_name=assignment.notebook or "notebook.ipynb")
+    for module in assignment.modules:
         file = package_dir / f"{module}.py"
         if file.is_symlink():
             submission.missing.append(f"{module}.py (a symlink; only regular files are graded)")
@@ -68,8 +77,10 @@ def collect(path: Path, assignment: str) -> Submission:
             submission.missing.append(f"{module}.py (larger than {MAX_MODULE_BYTES // 1024} KiB)")
         else:
             submission.files[f"{module}.py"] = file.read_bytes().decode("utf-8", "replace")
-    notebook = package_dir / NOTEBOOK
-    if notebook.is_symlink():
+    notebook = package_dir / assignment.notebook if assignment.notebook else None
+    if notebook is None:
+        pass
+    elif notebook.is_symlink():
         submission.notebook_problem = "it is a symlink; only regular files are graded"
     elif notebook.is_file() and notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
         submission.notebook_problem = f"it is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB"
@@ -87,11 +98,11 @@ def _same_as_ours(file: Path, ours: Path) -> bool:
         return False
 
 
-def _same_as_released(file: Path, name: str, assignment: str) -> bool:
+def _same_as_released(file: Path, name: str, assignment: course.Assignment) -> bool:
     """The student repository has its own generated pyproject.toml and Makefile."""
     try:
         return (not file.is_symlink() and file.stat().st_size < 2**20
-                and file.read_bytes() == _released_files(assignment).get(name))
+                and file.read_bytes() == _released_files(assignment.name).get(name))
     except OSError:
         return False
 
@@ -106,9 +117,9 @@ def _released_files(assignment: str) -> dict[str, bytes]:
             if name in _CHECKOUT_CONFIG}
 
 
-def _list_ignored(submission: Submission, assignment: str) -> None:
-    ours = REPO / "assignments" / assignment
-    graded = {f"{m}.py" for m in MODULES} | {NOTEBOOK}
+def _list_ignored(submission: Submission, assignment: course.Assignment) -> None:
+    ours = assignment.stubs
+    graded = set(assignment.graded_files)
     ignored: list[str] = []
     walked = 0
     for file in sorted(submission.package_dir.rglob("*")):
@@ -121,7 +132,8 @@ def _list_ignored(submission: Submission, assignment: str) -> None:
             continue
         if str(relative) in graded and not file.is_symlink():
             continue
-        if _same_as_ours(file, ours / relative):
+        if _same_as_ours(file, ours / relative) or (
+                str(relative) == course.MANIFEST and _same_as_ours(file, assignment.manifest)):
             continue
         ignored.append(str(relative) + (" (symlink)" if file.is_symlink() else ""))
     if submission.package_dir != submission.root:  # a checkout: its own config files

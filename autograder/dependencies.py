@@ -14,18 +14,17 @@ from __future__ import annotations
 import ast
 import hashlib
 from functools import cache
-from pathlib import Path
 
-from autograder.seam import ASSIGNMENT, MODULES
+from autograder import assignment as course
 
-REPO = Path(__file__).resolve().parent.parent
 _DYNAMIC = {"importlib", "__import__", "exec", "eval", "compile", "sys", "builtins",
             "globals", "locals", "vars", "getattr", "setattr", "open", "runpy", "pkgutil",
             "gc", "inspect", "types", "__builtins__", "__loader__", "__spec__", "__package__"}
 
 
-def imported_siblings(source: str) -> set[str]:
-    """The graded modules a source file imports; every module if it may import dynamically."""
+def imported_siblings(source: str, modules) -> set[str]:
+    """The graded ``modules`` a source file imports; every one if it may import dynamically."""
+    MODULES = tuple(modules)
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -54,31 +53,30 @@ def imported_siblings(source: str) -> set[str]:
 
 
 @cache
-def test_dependencies(assignment: str = ASSIGNMENT) -> dict[str, frozenset[str]]:
-    """For each module, the other modules its tests (public and hidden) reach through ``a1``:
-    read from each test function and the helpers it calls; a use of ``a1`` the reader cannot
-    follow (``getattr(a1, name)``) counts as every module."""
-    deps: dict[str, set[str]] = {module: set() for module in MODULES}
-    folders = [REPO / "assignments" / assignment / "tests", REPO / "autograder" / "suites" /
-               assignment]
-    for folder in folders:
+def test_dependencies(assignment: course.Assignment) -> dict[str, frozenset[str]]:
+    """For each module, the other modules its tests (public and hidden) reach through the
+    assignment's fixture (``a1``): read from each test function and the helpers it calls; a use
+    the reader cannot follow (``getattr(a1, name)``) counts as every module."""
+    deps: dict[str, set[str]] = {module: set() for module in assignment.modules}
+    for folder in assignment.suite_paths():
         for file in sorted(folder.glob("test_*.py")) if folder.is_dir() else []:
-            for module, used in _file_dependencies(file.read_text(encoding="utf-8")):
+            for module, used in _file_dependencies(file.read_text(encoding="utf-8"),
+                                                   assignment.fixture, assignment.module_names):
                 deps[module] |= used
     return {module: frozenset(found) for module, found in deps.items()}
 
 
-def _file_dependencies(source: str):
+def _file_dependencies(source: str, fixture: str, MODULES: tuple[str, ...]):
     tree = ast.parse(source)
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     file_marks = {m for node in tree.body if isinstance(node, ast.Assign)
                   and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
-                  for m in _marks(node.value)}
+                  for m in _marks(node.value, MODULES)}
 
     def reached(function: ast.FunctionDef, seen: set[str]) -> set[str]:
         used: set[str] = set()
         for node in ast.walk(function):
-            if isinstance(node, ast.Name) and node.id == "a1":
+            if isinstance(node, ast.Name) and node.id == fixture:
                 parent = getattr(node, "parent", None)
                 if isinstance(parent, ast.Attribute):
                     if parent.attr in MODULES:
@@ -99,7 +97,7 @@ def _file_dependencies(source: str):
     for name, function in functions.items():
         if not name.startswith("test_"):
             continue
-        marks = {m for decorator in function.decorator_list for m in _marks(decorator)}
+        marks = {m for decorator in function.decorator_list for m in _marks(decorator, MODULES)}
         used = reached(function, {name})
         if "*" in used:
             used = set(MODULES)
@@ -107,18 +105,20 @@ def _file_dependencies(source: str):
             yield module, used
 
 
-def _marks(node: ast.AST) -> set[str]:
+def _marks(node: ast.AST, MODULES: tuple[str, ...]) -> set[str]:
     return {sub.attr for sub in ast.walk(node)
             if isinstance(sub, ast.Attribute) and sub.attr in MODULES
             and isinstance(sub.value, ast.Attribute) and sub.value.attr == "mark"}
 
 
-def closures(files: dict[str, str], assignment: str = ASSIGNMENT) -> dict[str, frozenset[str]]:
+def closures(files: dict[str, str], assignment=None) -> dict[str, frozenset[str]]:
     """For each module, the modules whose files its results may depend on (itself included)."""
-    direct = {module: imported_siblings(files.get(f"{module}.py", "")) for module in MODULES}
+    assignment = course.resolve(assignment)
+    direct = {module: imported_siblings(files.get(f"{module}.py", ""), assignment.modules)
+              for module in assignment.modules}
     tests = test_dependencies(assignment)
     result = {}
-    for module in MODULES:
+    for module in assignment.modules:
         seen, todo = {module}, [module, *tests[module]]
         while todo:
             current = todo.pop()
@@ -128,11 +128,12 @@ def closures(files: dict[str, str], assignment: str = ASSIGNMENT) -> dict[str, f
     return result
 
 
-def closure_digests(files: dict[str, str], assignment: str = ASSIGNMENT) -> dict[str, str]:
+def closure_digests(files: dict[str, str], assignment=None) -> dict[str, str]:
     """For each module, sha256 over the files of its closure (absent files count as absent)."""
+    assignment = course.resolve(assignment)
     digests = {}
     for module, members in closures(files, assignment).items():
-        h = hashlib.sha256(f"{assignment}/{module}\0".encode())
+        h = hashlib.sha256(f"{assignment.name}/{module}\0".encode())
         for name in sorted(members):
             text = files.get(f"{name}.py")
             h.update(name.encode() + (b"\1" + text.encode() if text is not None else b"\2")

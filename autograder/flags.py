@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 import re
 
-from autograder.seam import MODULES
-
 SUSPICIOUS_IMPORTS = {
     "os", "sys", "subprocess", "socket", "ctypes", "importlib", "builtins", "gc", "inspect",
     "atexit", "signal", "threading", "multiprocessing", "pytest", "_pytest", "shutil",
@@ -97,11 +95,13 @@ def record_flags(records: list[dict]) -> list[dict]:
     return flags
 
 
-def event_flags(events: list[dict]) -> list[dict]:
-    """timeout, resource-limit, tampering, suspicious-code: what the sandbox saw."""
+def event_flags(events: list[dict], modules=()) -> list[dict]:
+    """timeout, resource-limit, tampering, suspicious-code: what the sandbox saw (an event
+    without a module is charged to the one of ``modules`` its call or place names)."""
     grouped: dict[tuple[str, str | None], list[str]] = {}
     for event in events:
-        module = event.get("module") or _module_in(event.get("call", "") or event.get("where", ""))
+        module = event.get("module") or _module_in(
+            event.get("call", "") or event.get("where", ""), modules)
         grouped.setdefault((event["kind"], module), []).append(event["message"])
     flags = []
     for (kind, module), messages in sorted(grouped.items(), key=lambda kv: (kv[0][0],
@@ -112,5 +112,5 @@ def event_flags(events: list[dict]) -> list[dict]:
     return flags
 
 
-def _module_in(text: str) -> str | None:
-    return next((m for m in MODULES if text.startswith(m) or f"{m}.py" in text), None)
+def _module_in(text: str, modules) -> str | None:
+    return next((m for m in modules if text.startswith(m) or f"{m}.py" in text), None)

@@ -132,7 +132,7 @@ def _run_job(pytest_session: pytest.Session, job: dict) -> None:
 
     config = pytest_session.config
     impl = config.stash[session.SANDBOXED]("submission", [Path(job["dir"])], int(job["uid"]))
-    config.stash[session.IMPLEMENTATIONS] = [impl]
+    config.stash[session.IMPLEMENTATIONS] = {config.stash[session.ASSIGNMENT].name: [impl]}
     config.stash[session.SEEDS] = {module: int(seed) for module, seed in job["seeds"].items()}
     recorder = pytest_report.Recorder(Path(job["report"]))
     config.pluginmanager.register(recorder, "autograder-report-job")

@@ -50,7 +50,6 @@ COMMENT_AUTHOR = "github-actions[bot]"  # whose comment is ours (anyone can writ
 STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")  # as `autograder batch` grades
 REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 MAX_NOTEBOOK_BYTES = 16 * 2**20
-NOTEBOOK = "experiments.ipynb"
 MAX_ARCHIVE_MEMBERS = 100_000
 MAX_ARCHIVE_BYTES = 4 * 2**30  # uncompressed, all members together
 MAX_SHARDS = 256  # GitHub's limit of jobs per matrix
@@ -463,14 +462,16 @@ class Collected:
     fetch_failed: bool = False  # the repository could not be read: a human must act
 
 
-def graded_files() -> tuple[str, list[tuple[str, int]]]:
+def graded_files(assignment=None) -> tuple[str, list[tuple[str, int]]]:
     """The assignment's folder in a student repository, and the files taken from it with their
-    size limits: the module files (the seam's list, as ``autograder.collect``) and the notebook."""
-    from autograder.collect import MAX_MODULE_BYTES  # the grader's own rules (import torch)
-    from autograder.seam import ASSIGNMENT, MODULES
+    size limits: the module files (the manifest's, as ``autograder.collect``) and the notebook."""
+    from autograder import assignment as course
+    from autograder.collect import MAX_MODULE_BYTES  # the grader's own rules
 
-    files = [(f"{m}.py", MAX_MODULE_BYTES) for m in MODULES] + [(NOTEBOOK, MAX_NOTEBOOK_BYTES)]
-    return f"assignments/{ASSIGNMENT}/", files
+    assignment = course.resolve(assignment)
+    files = [(name, MAX_MODULE_BYTES) for name in assignment.module_files]
+    files += [(assignment.notebook, MAX_NOTEBOOK_BYTES)] if assignment.notebook else []
+    return f"assignments/{assignment.name}/", files
 
 
 def parse_deadline(text: str) -> dt.datetime:
@@ -533,7 +534,8 @@ def _dates_out_of_order(clone: Path, environ: dict) -> bool:
 
 
 def collect_repository(student: str, repository: str, deadline: dt.datetime | None, out: Path,
-                       server_url: str, token: str | None, ref: str | None) -> Collected:
+                       server_url: str, token: str | None, ref: str | None,
+                       assignment=None) -> Collected:
     """One student's module files at their newest commit at or before the deadline (by
     committer date, on every branch unless ``ref`` names one), or at the head now."""
     found = Collected(student, repository)
@@ -557,7 +559,7 @@ def collect_repository(student: str, repository: str, deadline: dt.datetime | No
                 if _dates_out_of_order(clone, environ):
                     found.problems.append("commit dates out of order (rewritten history or "
                                           "dates set by hand?)")
-                files = _files_at(commit, clone, environ, found)
+                files = _files_at(commit, clone, environ, found, assignment)
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             found.error, found.fetch_failed = plain(str(error), 300), True
     if found.error:  # no folder, not even one from an earlier run
@@ -568,8 +570,9 @@ def collect_repository(student: str, repository: str, deadline: dt.datetime | No
     return found
 
 
-def _files_at(commit: str, clone: Path, environ: dict, found: Collected) -> dict[str, bytes]:
-    folder, graded = graded_files()
+def _files_at(commit: str, clone: Path, environ: dict, found: Collected,
+              assignment=None) -> dict[str, bytes]:
+    folder, graded = graded_files(assignment)
     wanted = {folder + name: (name, limit) for name, limit in graded}
     files: dict[str, bytes] = {}
     listing = _git(["ls-tree", "-z", "-l", commit, "--", folder], clone, environ)
@@ -660,10 +663,10 @@ def read_archive(path: Path, limit_of: Callable[[str], int | None]) -> dict[str,
     return found
 
 
-def collect_archive(path: Path, out: Path) -> list[Collected]:
+def collect_archive(path: Path, out: Path, assignment=None) -> list[Collected]:
     """One folder per student at the archive's top level; from each, only the module files
     (from ``assignments/<assignment>/`` when the folder is a checkout) and the notebook."""
-    folder, graded = graded_files()
+    folder, graded = graded_files(assignment)
     limits = dict(graded) | {folder + name: limit for name, limit in graded}
     students: dict[str, dict[str, bytes | int]] = {}
 
@@ -713,7 +716,7 @@ def collect(args, context: Context, stdout=None) -> int:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             collected = list(pool.map(
                 lambda entry: collect_repository(*entry, deadline, out, context.server_url,
-                                                 token, args.ref), roster))
+                                                 token, args.ref, args.assignment), roster))
         source = {"repos": str(args.repos), "deadline": args.deadline,
                   "deadline_utc": deadline.isoformat() if deadline else None,
                   "ref": args.ref or "every branch"}
@@ -721,7 +724,7 @@ def collect(args, context: Context, stdout=None) -> int:
         if args.deadline:
             stdout.write("note: an archive is taken as it is; the deadline is not applied (its "
                          "files carry no dates worth trusting)\n")
-        collected = collect_archive(Path(args.archive), out)
+        collected = collect_archive(Path(args.archive), out, args.assignment)
         source = {"archive": Path(args.archive).name}
     source["collected_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for found in collected:
@@ -764,6 +767,8 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("-o", "--output", required=True, metavar="SUBMISSIONS_DIR")
     step.add_argument("--manifest", metavar="PATH", help="also write what was taken, as JSON")
     step.add_argument("--jobs", type=int, default=4, help="repositories fetched at once")
+    step.add_argument("--assignment", metavar="NAME",
+                      help="the assignment whose files to take (default: the current one)")
     return parser
 
 

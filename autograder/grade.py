@@ -23,12 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder import assignment as course
 from autograder import collect, dependencies, flags, notebook, report, runner
 from autograder.sandbox import DEFAULT_UID, kill_uid
 from autograder.scoring import load_rubric, score_records
 
 DEFAULT_SECRET = "change-me: set AUTOGRADER_SECRET for real grading"
-RUN_TIMEOUT = 900.0  # seconds for the whole suite run of one submission
 
 
 def secret() -> tuple[bytes, str]:
@@ -47,7 +47,7 @@ def derive_seed(digest: str) -> int:
     return int.from_bytes(hmac.new(key, digest.encode(), hashlib.sha256).digest()[:4], "big")
 
 
-def module_seeds(files: dict[str, str], assignment: str) -> dict[str, int]:
+def module_seeds(files: dict[str, str], assignment: course.Assignment) -> dict[str, int]:
     """Each module's seed, from the files its results depend on (``dependencies``): the
     same files give the same hidden inputs in every submission, so batch grading can reuse
     a module's results, and nobody without the secret can predict them."""
@@ -67,9 +67,14 @@ def stage(submission: collect.Submission, directory: Path) -> Path:
     return directory
 
 
-def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
-          timeout: float = RUN_TIMEOUT, uid: int = DEFAULT_UID) -> report.Outcome:
+def grade(path: Path, assignment: course.Assignment | str | None = None,
+          public_only: bool = False, timeout: float | None = None,
+          uid: int = DEFAULT_UID) -> report.Outcome:
+    """Grade the submission in ``path``; ``timeout`` bounds the suite run (default: the
+    manifest's run budget)."""
     started = time.monotonic()
+    assignment = course.resolve(assignment)
+    timeout = assignment.budgets.run if timeout is None else timeout
     submission = collect.collect(Path(path), assignment)
     seed = derive_seed(submission.digest)
     suites = ("public",) if public_only else ("public", "hidden")
@@ -98,28 +103,29 @@ def grade(path: Path, assignment: str = "a1_neurons", public_only: bool = False,
 
 
 def finish(submission: collect.Submission, records: list[dict], events: list[dict],
-           notes: list[str], assignment: str, public_only: bool,
+           notes: list[str], assignment: course.Assignment | str | None, public_only: bool,
            started: float) -> report.Outcome:
     """Step 4: points from the rubric and flags from the records, the events and the source."""
+    assignment = course.resolve(assignment)
     rubric = load_rubric(assignment)
     if public_only:
         rubric = type(rubric)(rubric.assignment,
                               {k: v for k, v in rubric.points.items() if k[0] == "public"})
     scores, skipped = score_records(records, rubric)
-    found = flags.record_flags(records) + flags.event_flags(events) + flags.static_flags(
-        submission.files)
+    found = (flags.record_flags(records) + flags.event_flags(events, assignment.modules)
+             + flags.static_flags(submission.files))
     if submission.ignored:
         more = submission.ignored_count - len(submission.ignored)
         found.append(flags.flag(
             "ignored-files", None,
-            "only the six module files and experiments.ipynb are graded; ignored: "
+            f"only {collect.graded_list(assignment)} are graded; ignored: "
             + ", ".join(submission.ignored) + (f" and {more} more" if more > 0 else "")))
     notes = list(notes)
     if submission.missing:
         notes.append("missing from the submission: " + ", ".join(submission.missing))
     _, secret_source = secret()
     return report.Outcome(
-        assignment=assignment, scores=scores, skipped=skipped, flags=found,
+        assignment=assignment.name, scores=scores, skipped=skipped, flags=found,
         execution_time=time.monotonic() - started, public_only=public_only, notes=notes,
         extra={"submission_sha256": submission.digest, "secret": secret_source},
     )

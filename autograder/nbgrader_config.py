@@ -15,7 +15,7 @@ c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"  # sic: nbgrader'
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
 # Grading. A cell that runs longer than this fails with CellTimeoutError (the whole notebook
-# has a limit of its own, notebook.NOTEBOOK_TIMEOUT).
+# has a limit of its own: the manifest's notebook-seconds).
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 # A check cell the student deleted is put back (and runs) rather than silently missing.

@@ -33,14 +33,14 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.collect import MAX_NOTEBOOK_BYTES, NOTEBOOK
+from autograder import assignment as course_
+from autograder.collect import MAX_NOTEBOOK_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOK_ID = NOTEBOOK.removesuffix(".ipynb")
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 STUDENT = "student"  # the one student of the grader's private course directory
 MODULE = "notebook"  # the "module" of the notebook's tests in results.json
-NOTEBOOK_TIMEOUT = 300.0  # seconds for the whole notebook, kernel start included
+NO_NOTEBOOK = "none"  # NotebookPart.status of an assignment that has no notebook
 MAX_REPLY_BYTES = 64 * 2**20  # what the confined run may send back, outputs included
 STOPPED = {"dead-kernel": "the kernel died (memory limit, a crash, or exit())",
            "failed": "the notebook could not run to the end (the kernel did not start or "
@@ -49,13 +49,14 @@ STOPPED = {"dead-kernel": "the kernel died (memory limit, a crash, or exit())",
 HIDDEN_MARK = "### BEGIN " + "HIDDEN TESTS"
 
 
-def source_notebook(assignment: str) -> Path:
-    return REPO / "solutions" / assignment / NOTEBOOK
+def source_notebook(assignment) -> Path | None:
+    """The assignment's nbgrader source notebook (None: the assignment has no notebook)."""
+    return course_.resolve(assignment).source_notebook
 
 
 # -- nbgrader, configured -------------------------------------------------------------------------
 
-def nbgrader_config(course: Path, assignment: str, student: str = "."):
+def nbgrader_config(course: Path, assignment: str, notebook_id: str, student: str = "."):
     """nbgrader's configuration (``nbgrader_config.py``) for a course directory of ours."""
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -63,7 +64,7 @@ def nbgrader_config(course: Path, assignment: str, student: str = "."):
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.assignment_id = assignment
     config.CourseDirectory.student_id = student
-    config.CourseDirectory.notebook_id = NOTEBOOK_ID
+    config.CourseDirectory.notebook_id = notebook_id
     return config
 
 
@@ -113,10 +114,10 @@ def _source_course(course: Path, source: Path, assignment: str, database: bool) 
     gradebook that autograding needs (nbgrader fills it by running its ``alembic`` command)."""
     folder = course / "source" / assignment
     folder.mkdir(parents=True)
-    shutil.copyfile(source, folder / NOTEBOOK)
+    shutil.copyfile(source, folder / source.name)
     from nbgrader.converters import GenerateAssignment
 
-    config = nbgrader_config(course, assignment)
+    config = nbgrader_config(course, assignment, source.stem)
     if not database:  # SaveCells only fills the gradebook
         config.GenerateAssignment.no_database = True
         config.GenerateAssignment.preprocessors = [
@@ -133,12 +134,14 @@ def _source_course(course: Path, source: Path, assignment: str, database: bool) 
             os.environ["PATH"] = path
 
 
-def generate_student_notebook(source: Path, assignment: str = "a1_neurons") -> str:
-    """``nbgrader generate_assignment`` of ``source``: the student's notebook, as text."""
+def generate_student_notebook(source: Path, assignment: str) -> str:
+    """``nbgrader generate_assignment`` of ``source`` (of the assignment named
+    ``assignment``): the student's notebook, as text."""
+    source = Path(source)
     with tempfile.TemporaryDirectory(prefix="autograder-nbgrader-") as tmp:
         course = Path(tmp)
-        _source_course(course, Path(source), assignment, database=False)
-        return (course / "release" / assignment / NOTEBOOK).read_text(encoding="utf-8")
+        _source_course(course, source, assignment, database=False)
+        return (course / "release" / assignment / source.name).read_text(encoding="utf-8")
 
 
 def normalise(text: str) -> dict:
@@ -156,12 +159,17 @@ def normalise(text: str) -> dict:
 
 
 def student_notebook_is_current(solution_dir: Path, assignment_dir: Path,
-                                assignment: str = "a1_neurons") -> bool:
-    """True if ``assignment_dir`` holds what the generator makes of ``solution_dir``'s notebook."""
-    target = Path(assignment_dir) / NOTEBOOK
+                                assignment=None) -> bool:
+    """True if ``assignment_dir`` holds what the generator makes of ``solution_dir``'s notebook
+    (an assignment without a notebook: always)."""
+    assignment = course_.resolve(assignment)
+    if not assignment.notebook:
+        return True
+    target = Path(assignment_dir) / assignment.notebook
     if not target.is_file():
         return False
-    expected = generate_student_notebook(Path(solution_dir) / NOTEBOOK, assignment)
+    expected = generate_student_notebook(Path(solution_dir) / assignment.notebook,
+                                         assignment.name)
     return normalise(target.read_text(encoding="utf-8")) == normalise(expected)
 
 
@@ -216,29 +224,34 @@ class NotebookPart:
     answer_points: float = 0.0  # what the written answers are worth
 
 
-def grade_notebook(text: str | None, module_files: dict[str, str], assignment: str = "a1_neurons",
+def grade_notebook(text: str | None, module_files: dict[str, str], assignment=None,
                    *, uid: int | None = None, public_only: bool = False,
-                   problem: str | None = None, timeout: float = NOTEBOOK_TIMEOUT) -> NotebookPart:
+                   problem: str | None = None, timeout: float | None = None) -> NotebookPart:
     """Grade the submitted notebook ``text`` (None: not submitted) against the student's own
     ``module_files`` ({"polyfit.py": source, ...}). Never raises for anything in the
     submission: what went wrong is in ``status``, ``detail`` and ``flags``."""
     started = time.monotonic()
-    source = source_notebook(assignment)
+    assignment = course_.resolve(assignment)
+    if not assignment.notebook:
+        return NotebookPart(NO_NOTEBOOK)
+    name = assignment.notebook  # the file name, in every message below
+    timeout = assignment.budgets.notebook if timeout is None else timeout
+    source = assignment.source_notebook
     if not source.is_file():
         return NotebookPart("not graded here", detail=f"there is no source notebook "
-                            f"(solutions/{assignment}/{NOTEBOOK}) where this grader runs")
+                            f"(solutions/{assignment.name}/{name}) where this grader runs")
     cells = graded_cells(source)
     part = NotebookPart("graded", checked_points=sum(c.points for c in cells if not c.manual),
                         answer_points=sum(c.points for c in cells if c.manual))
     if text is None:
         worth = (f"its checks ({part.checked_points:g} points) and written answers "
                  f"({part.answer_points:g} points) were not graded")
-        part.status, part.detail = ("absent", f"{NOTEBOOK} is not in the submission: {worth}") \
-            if problem is None else ("refused", f"{NOTEBOOK} was not read ({problem}): {worth}")
+        part.status, part.detail = ("absent", f"{name} is not in the submission: {worth}") \
+            if problem is None else ("refused", f"{name} was not read ({problem}): {worth}")
         return part
     if len(text.encode("utf-8", "replace")) > MAX_NOTEBOOK_BYTES:
         part.status = "too large"
-        part.detail = f"{NOTEBOOK} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB"
+        part.detail = f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB"
         return part
     import nbformat
 
@@ -246,18 +259,19 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment: s
         nbformat.validate(nbformat.reads(text, as_version=4))
     except Exception as error:  # any malformed notebook: JSON, schema, version
         part.status = "unreadable"
-        part.detail = f"{NOTEBOOK} is not a valid notebook ({type(error).__name__})"
+        part.detail = f"{name} is not a valid notebook ({type(error).__name__})"
         return part
     with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as tmp:
         runner = ConfinedExecute(
-            files=_kernel_files(module_files, assignment), datasets=_datasets(),
-            caches=_matplotlib_caches(),
+            files=_kernel_files(module_files, assignment), datasets=_datasets(assignment),
+            caches=_matplotlib_caches(), name=name, cell_timeout=assignment.budgets.cell,
             workdir=str(Path(tmp) / "sandbox"), uid=uid, timeout=timeout)
         try:
-            executed, grades = _autograde(Path(tmp) / "course", source, text, assignment, runner)
+            executed, grades = _autograde(Path(tmp) / "course", source, text, assignment.name,
+                                          runner)
         except Exception as error:  # nbgrader refused the notebook (its metadata, its cells)
             part.status = "failed"
-            part.detail = f"nbgrader could not grade {NOTEBOOK}: {_first_line(error)}"
+            part.detail = f"nbgrader could not grade {name}: {_first_line(error)}"
             part.flags = runner.flags
             return part
         finally:
@@ -265,14 +279,14 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment: s
 
             kill_uid(uid)
     locked = {grade_id for grade_id, meta in source_metadata(source).items() if meta.get("locked")}
-    part.flags = runner.flags + notebook_flags(text, locked)
+    part.flags = runner.flags + notebook_flags(text, locked, name)
     part.confinement = runner.confinement
-    part.scores, part.pending = _scores(cells, grades, executed, public_only)
+    part.scores, part.pending = _scores(cells, grades, executed, public_only, name)
     part.seconds = time.monotonic() - started
     return part
 
 
-def grade_submission(submission, assignment: str = "a1_neurons", *, uid: int | None = None,
+def grade_submission(submission, assignment=None, *, uid: int | None = None,
                      public_only: bool = False) -> NotebookPart:
     """The notebook part of a ``collect.Submission``."""
     return grade_notebook(submission.notebook, submission.files, assignment, uid=uid,
@@ -284,9 +298,9 @@ def _first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
 
-def _kernel_files(module_files: dict[str, str], assignment: str) -> dict[str, str]:
+def _kernel_files(module_files: dict[str, str], assignment) -> dict[str, str]:
     """The folder the notebook runs in: the grader's ``__init__.py`` and the student's modules."""
-    init = (REPO / "assignments" / assignment / "__init__.py").read_text(encoding="utf-8")
+    init = assignment.init_file.read_text(encoding="utf-8")
     return {"__init__.py": init, **module_files}
 
 
@@ -300,11 +314,13 @@ def _matplotlib_caches() -> dict[str, str]:
     return {}
 
 
-def _datasets() -> dict[str, str]:
-    """The course data and their loader, which the notebook finds in a folder above its own."""
+def _datasets(assignment) -> dict[str, str]:
+    """The assignment's data and their loader, which the notebook finds in a folder above its
+    own."""
     folder = REPO / "datasets"
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())
-            if path.is_file() and (path.suffix == ".csv" or path.name in ("load.py", "SHA256SUMS"))}
+    names = (*assignment.datasets, "load.py", "SHA256SUMS")
+    return {name: (folder / name).read_text(encoding="utf-8") for name in names
+            if (folder / name).is_file()}
 
 
 _GRADEBOOKS: dict[str, bytes] = {}  # source notebook digest -> a fresh gradebook.db, per process
@@ -340,13 +356,13 @@ def _autograde(course: Path, source: Path, text: str, assignment: str,
             _GRADEBOOKS[digest] = (Path(tmp) / "gradebook.db").read_bytes()
     folder = course / "source" / assignment
     folder.mkdir(parents=True)
-    shutil.copyfile(source, folder / NOTEBOOK)
+    shutil.copyfile(source, folder / source.name)
     (course / "gradebook.db").write_bytes(_GRADEBOOKS[digest])
     submitted = course / "submitted" / STUDENT / assignment
     submitted.mkdir(parents=True)
-    (submitted / NOTEBOOK).write_text(text, encoding="utf-8")
-    config = nbgrader_config(course, assignment, STUDENT)
-    runner.cell_timeout = config.Execute.timeout
+    (submitted / source.name).write_text(text, encoding="utf-8")
+    config = nbgrader_config(course, assignment, source.stem, STUDENT)
+    config.Execute.timeout = runner.cell_timeout
     # nbgrader's own steps, with two of ours: the cells' nbgrader metadata comes from the source
     # (a student cannot turn a check into an answer or invent one), and the notebook runs
     # confined instead of next to the grader.
@@ -364,13 +380,13 @@ def _autograde(course: Path, source: Path, text: str, assignment: str,
                             module=r"nbgrader\.")
     autograde = _run(Autograde, config, **steps)
     with Gradebook(autograde.coursedir.db_url) as gb:
-        notebook = gb.find_submission_notebook(NOTEBOOK_ID, assignment, STUDENT)
+        notebook = gb.find_submission_notebook(source.stem, assignment, STUDENT)
         grades = {grade.name: {"score": float(grade.score or 0.0),
                                "auto_score": grade.auto_score,
                                "max_score": float(grade.max_score),
                                "needs_manual_grade": bool(grade.needs_manual_grade)}
                   for grade in notebook.grades}
-    executed = nbformat.read(course / "autograded" / STUDENT / assignment / NOTEBOOK,
+    executed = nbformat.read(course / "autograded" / STUDENT / assignment / source.name,
                              as_version=4)
     return executed, grades
 
@@ -412,13 +428,14 @@ class ConfinedExecute:
     enabled = True
 
     def __init__(self, files: dict[str, str], datasets: dict[str, str], workdir: str,
-                 uid: int | None, timeout: float = NOTEBOOK_TIMEOUT,
-                 caches: dict[str, str] | None = None):
+                 uid: int | None, timeout: float, caches: dict[str, str] | None = None,
+                 name: str = "the notebook", cell_timeout: float = 60.0):
         self.files, self.datasets, self.workdir = files, datasets, workdir
+        self.name = name  # the notebook's file name, for messages
         self.caches = caches or {}
         self.uid = uid if os.geteuid() == 0 else None
         self.timeout = timeout
-        self.cell_timeout = 60  # nbgrader's Execute.timeout, set from the configuration
+        self.cell_timeout = cell_timeout  # nbgrader's Execute.timeout too
         self.flags: list[dict] = []
         self.confinement: dict = {}
 
@@ -447,7 +464,7 @@ class ConfinedExecute:
                 ran.add(index)
         if stopped:
             kind = "timeout" if "time" in stopped else "resource-limit"
-            self.flags.append({"kind": kind, "module": None, "message": f"{NOTEBOOK}: {stopped}"})
+            self.flags.append({"kind": kind, "module": None, "message": f"{self.name}: {stopped}"})
         missing = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in ran]
         for index in missing:
             nb.cells[index].outputs = [_error_output(
@@ -456,7 +473,7 @@ class ConfinedExecute:
                                           for o in nb.cells[i].outputs)]
         if timeouts:
             self.flags.append({"kind": "timeout", "module": None, "message": (
-                f"{NOTEBOOK}: {len(timeouts)} cell(s) ran longer than "
+                f"{self.name}: {len(timeouts)} cell(s) ran longer than "
                 f"{self.cell_timeout:g} s and were interrupted")})
         return nb, resources
 
@@ -678,7 +695,7 @@ def _assert_messages(source: str) -> set[str]:
             and isinstance(node.msg, ast.Constant) and isinstance(node.msg.value, str)}
 
 
-def _scores(cells: list[GradedCell], grades: dict, executed, public_only: bool):
+def _scores(cells: list[GradedCell], grades: dict, executed, public_only: bool, name: str):
     from autograder.scoring import TestScore
 
     outputs = {cell.metadata["nbgrader"]["grade_id"]: cell.get("outputs", [])
@@ -692,7 +709,7 @@ def _scores(cells: list[GradedCell], grades: dict, executed, public_only: bool):
             continue
         if public_only and cell.hidden:
             continue
-        test = TestScore("hidden" if cell.hidden else "public", NOTEBOOK, cell.grade_id,
+        test = TestScore("hidden" if cell.hidden else "public", name, cell.grade_id,
                          module=MODULE, gpu=False, max_score=cell.points, total=1)
         test.score = round(min(max(float(grade.get("auto_score") or 0.0), 0.0), cell.points), 4)
         test.passed = int(test.score >= cell.points)
@@ -708,7 +725,7 @@ _TAMPERING = {r"\bget_ipython\b": "get_ipython", r"\bshowtraceback\b": "showtrac
               r"^\s*(!|%%?(bash|sh|script|system|sx)\b)": "shell commands"}
 
 
-def notebook_flags(text: str, locked: set[str]) -> list[dict]:
+def notebook_flags(text: str, locked: set[str], name: str = "the notebook") -> list[dict]:
     """suspicious-code in the student's own cells (not in cells of the ``locked`` grade ids,
     which nbgrader replaces by the source's): the module files' static checks, and ways of
     tampering with how a check cell reports."""
@@ -733,11 +750,11 @@ def notebook_flags(text: str, locked: set[str]) -> list[dict]:
     result = []
     for flag in flags.static_flags({"experiments.py": "\n\n".join(code)}):
         result.append(flags.flag("suspicious-code", None, flag["message"].replace(
-            "experiments.py", NOTEBOOK).replace("read the file", "read the notebook")))
+            "experiments.py", name).replace("read the file", "read the notebook")))
     if found:
         result.append(flags.flag(
             "suspicious-code", None,
-            f"{NOTEBOOK} uses {', '.join(sorted(found))}: a cell that changes how the checks "
+            f"{name} uses {', '.join(sorted(found))}: a cell that changes how the checks "
             "report could fake their results; read the notebook"))
     return result
 
@@ -746,7 +763,10 @@ def notebook_flags(text: str, locked: set[str]) -> list[dict]:
 
 def merge(outcome, part: NotebookPart):
     """``outcome`` (a ``report.Outcome``) with the notebook part added: its checked cells as
-    tests, its flags, and ``extra_data.parts`` / ``pending`` / ``notebook``."""
+    tests, its flags, and ``extra_data.parts`` / ``pending`` / ``notebook``. An assignment
+    without a notebook leaves ``outcome`` as it is."""
+    if part.status == NO_NOTEBOOK:
+        return outcome
     modules = "grader error" if outcome.grader_error else (
         "public tests only" if outcome.public_only else "graded")
     outcome.scores = [*outcome.scores, *part.scores]
@@ -764,6 +784,14 @@ def merge(outcome, part: NotebookPart):
     return outcome
 
 
+def _name(outcome) -> str:
+    """The notebook's file name in the assignment that ``outcome`` grades."""
+    try:
+        return course_.load(outcome.assignment).notebook or "notebook"
+    except course_.ManifestError:
+        return "notebook"
+
+
 def markdown_lines(outcome) -> list[str]:
     """The notebook's section of the student's summary."""
     info = outcome.extra.get("notebook")
@@ -772,7 +800,7 @@ def markdown_lines(outcome) -> list[str]:
     from autograder.report import _escape
 
     parts = outcome.extra["parts"]
-    lines = ["", f"## {outcome.assignment}: notebook ({NOTEBOOK})", "",
+    lines = ["", f"## {outcome.assignment}: notebook ({_name(outcome)})", "",
              f"Graded parts: modules {parts['modules']}, notebook {parts['notebook']}.", ""]
     if info["status"] != "graded":
         return [*lines, f"The notebook was not graded: {_escape(info['detail'])}."]
@@ -813,7 +841,7 @@ def terminal_lines(outcome) -> list[str]:
     cells = {suite: ([t for t in tests if t.suite == suite]) for suite in ("public", "hidden")}
     row = "  ".join(f"{suite} {sum(t.score for t in rows):.2f}/{sum(t.max_score for t in rows):.2f}"
                     for suite, rows in cells.items())
-    return [*lines, f"notebook ({NOTEBOOK}): checked cells {row}; written answers pending: "
+    return [*lines, f"notebook ({_name(outcome)}): checked cells {row}; written answers pending: "
             f"{info['pending_max_score']:g} points ({len(outcome.extra.get('pending', []))} "
             "answers, graded by hand)"]
 

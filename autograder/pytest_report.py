@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.seam import MODULES, describe_exception
+from autograder import assignment as course
+from autograder.seam import describe_exception
 
 
 def pytest_addoption(parser):
@@ -91,8 +92,11 @@ def read_records(path: Path) -> list[dict]:
 def describe_item(item) -> dict:
     path = Path(str(item.path))
     markers = {mark.name for mark in item.iter_markers()}
-    modules = sorted(markers & set(MODULES))
-    impl = getattr(getattr(item, "callspec", None), "params", {}).get("a1")
+    assignment = next((a for f, a in course.by_fixture().items()
+                       if f in getattr(item, "fixturenames", ())), None)
+    modules = sorted(markers & set(assignment.modules if assignment else ()))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    impl = params.get(assignment.fixture) if assignment else None
     return {
         "nodeid": item.nodeid,
         "impl": impl if isinstance(impl, str) else getattr(impl, "name", None),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import __version__
+from autograder import assignment as course
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = ".autograder-release.json"
@@ -37,6 +38,7 @@ INSTRUCTOR_ONLY = {
     "demo.py": "grades the zoo (the command says it is not available)",
     "stubs.py": "generates stubs from solutions/ and names the solution markers",
     "release.py": "builds a release from the instructor repository",
+    "patches.py": "applies the zoo's bug and alternative entries to the reference",
     "nbgrader_config.py": "generates the student notebook from the source notebook",
 }
 # Caches, editor leftovers and nbgrader's working files (its gradebook holds grades).
@@ -110,7 +112,8 @@ def _toml_value(value) -> str:
 
 
 def student_pyproject(assignment: str) -> str:
-    """The student repository's pyproject.toml: this one's dependencies and test settings."""
+    """The student repository's pyproject.toml: this one's dependencies and test settings, with
+    ``assignment`` as its (only) current assignment."""
     ours = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     project, pytest_options = ours["project"], dict(ours["tool"]["pytest"]["ini_options"])
     pytest_options["testpaths"] = [f"assignments/{assignment}/tests"]
@@ -140,6 +143,9 @@ def student_pyproject(assignment: str) -> str:
         "",
         "[tool.setuptools.package-data]",
         'autograder = ["rubrics/*.toml"]',
+        "",
+        "[tool.autograder]",
+        f"current-assignment = {_toml_value(assignment)}",
         "",
         "[tool.pytest.ini_options]",
         *(f"{key} = {_toml_value(value)}" for key, value in pytest_options.items()),
@@ -193,24 +199,30 @@ results.json
 """
 
 
-def plan(assignment: str = "a1_neurons") -> dict[str, File]:
+def plan(assignment=None) -> dict[str, File]:
     """Every file of the release, by its path in the release; checked, nothing written."""
+    assignment = course.resolve(assignment)
+    name_ = assignment.name
     files: dict[str, File] = {}
-    files.update(_tree(REPO / "assignments" / assignment, f"assignments/{assignment}"))
+    files.update(_tree(assignment.stubs, f"assignments/{name_}"))
+    # the manifest, beside the stubs: a release has no solutions/
+    files[f"assignments/{name_}/{course.MANIFEST}"] = _file(assignment.manifest)
     files.update(_tree(REPO / "datasets", "datasets"))
-    files.update(_tree(REPO / "autograder", "autograder", set(INSTRUCTOR_ONLY)))
-    for name in [n for n in files if n.startswith("autograder/rubrics/")]:
-        if name.endswith(".toml"):
-            files[name] = File(public_rubric(files[name].data.decode("utf-8")).encode())
+    files.update(_tree(REPO / "autograder", "autograder", set(INSTRUCTOR_ONLY) | {"rubrics"}))
+    files[f"autograder/rubrics/{name_}.toml"] = File(public_rubric(
+        assignment.rubric.read_text(encoding="utf-8")).encode())
     for name in ("conftest.py", "requirements/grading.txt", "docs/student-guide.md"):
         if not (REPO / name).is_file():
             raise LeakError(f"{name}: missing, the release needs it")
         files[name] = _file(REPO / name)
-    files["pyproject.toml"] = File(student_pyproject(assignment).encode())
-    files["Makefile"] = File(student_makefile(assignment).encode())
+    files["pyproject.toml"] = File(student_pyproject(name_).encode())
+    files["Makefile"] = File(student_makefile(name_).encode())
     files[".gitignore"] = File(STUDENT_GITIGNORE.encode())
     if TEMPLATE.is_dir():  # the template's own files win over the generated ones
-        files.update(_tree(TEMPLATE, ""))
+        for path, file in _tree(TEMPLATE, "").items():
+            text = file.data.replace(b"{{assignment}}", name_.encode()).replace(
+                b"{{title}}", assignment.title.encode())
+            files[path] = File(text, file.executable)
     files.pop(MANIFEST, None)
     _check(files)
     return files
@@ -256,8 +268,9 @@ def _inside(root: Path, relative: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and path.parts != ()
 
 
-def build(target: Path, assignment: str = "a1_neurons") -> list[str]:
+def build(target: Path, assignment=None) -> list[str]:
     """Write the release into ``target``; returns the paths written, relative to it."""
+    assignment = course.resolve(assignment)
     previous = check_target(target)
     files = plan(assignment)
     target = target.resolve()
@@ -279,7 +292,7 @@ def build(target: Path, assignment: str = "a1_neurons") -> list[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(file.data)
         path.chmod(0o755 if file.executable else 0o644)
-    manifest = {"assignment": assignment, "grader_version": __version__,
+    manifest = {"assignment": assignment.name, "grader_version": __version__,
                 "files": sorted(files)}
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return sorted(files)

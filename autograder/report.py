@@ -13,8 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from autograder import __version__, notebook
-from autograder.scoring import TestScore, format_table, module_table
-from autograder.seam import MODULES
+from autograder.scoring import TestScore, format_table, module_order, module_table
 
 
 @dataclass
@@ -33,6 +32,11 @@ class Outcome:
         return next((n for n in self.notes if n.startswith("grader error")), None)
 
     @property
+    def modules(self) -> tuple[str, ...]:
+        """The graded modules of the assignment, in its manifest's order."""
+        return module_order(self.assignment)
+
+    @property
     def score(self) -> float:
         return round(sum(t.score for t in self.scores), 4)
 
@@ -41,7 +45,7 @@ class Outcome:
         return round(sum(t.max_score for t in self.scores), 4)
 
 
-def _number(scores: list[TestScore]) -> dict[int, str]:
+def _number(scores: list[TestScore], MODULES: tuple[str, ...]) -> dict[int, str]:
     numbers, counters = {}, {}
     for index, test in enumerate(scores):
         module_index = (MODULES.index(test.module) + 1 if test.module in MODULES
@@ -62,10 +66,11 @@ def _test_output(test: TestScore) -> str:
 
 
 def results_json(outcome: Outcome) -> dict:
+    modules = outcome.modules
     ordered = sorted(outcome.scores, key=lambda t: (
-        MODULES.index(t.module) if t.module in MODULES else 99, t.suite != "public", t.file,
+        modules.index(t.module) if t.module in modules else 99, t.suite != "public", t.file,
         t.function))
-    numbers = _number(ordered)
+    numbers = _number(ordered, modules)
     tests = [{
         "name": test.name,
         "number": numbers[i],
@@ -90,16 +95,16 @@ def results_json(outcome: Outcome) -> dict:
             "grader_version": __version__,
             "skipped": [f"{s}/{f}::{fn}" for s, f, fn in outcome.skipped],
             "public_only": outcome.public_only,
-            "modules": _module_points(outcome.scores),
+            "modules": _module_points(outcome.scores, modules),
             "notes": list(outcome.notes),
             **outcome.extra,
         },
     }
 
 
-def _module_points(scores: list[TestScore]) -> dict[str, dict[str, float]]:
+def _module_points(scores: list[TestScore], modules) -> dict[str, dict[str, float]]:
     points = {}
-    for module in MODULES:
+    for module in modules:
         tests = [t for t in scores if t.module == module]
         points[module] = {"score": round(sum(t.score for t in tests), 4),
                           "max_score": round(sum(t.max_score for t in tests), 4)}
@@ -110,12 +115,12 @@ def markdown(outcome: Outcome) -> str:
     modules = [t for t in outcome.scores if t.module != notebook.MODULE]
     public = [t for t in modules if t.suite == "public"]
     hidden = [t for t in modules if t.suite == "hidden"]
-    table = module_table(public)
+    table = module_table(public, outcome.modules)
     lines = [f"## {outcome.assignment}: public tests",
              "",
              "| module | passed | points |",
              "| --- | ---: | ---: |"]
-    for module in MODULES:
+    for module in outcome.modules:
         tests = [t for t in public if t.module == module]
         if tests:
             passed = sum(t.status == "passed" for t in tests)
@@ -158,7 +163,8 @@ def _escape(text: str) -> str:
 
 
 def terminal(outcome: Outcome, title: str) -> str:
-    lines = [format_table(title, [t for t in outcome.scores if t.module != notebook.MODULE]),
+    lines = [format_table(title, [t for t in outcome.scores if t.module != notebook.MODULE],
+                          outcome.modules),
              *notebook.terminal_lines(outcome),
              f"score: {outcome.score:g} / {outcome.max_score:g}"]
     if outcome.skipped:

@@ -14,28 +14,30 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.runner import REPO, clean_environment, suite_paths
+from autograder import assignment as course
+from autograder.runner import REPO, clean_environment
 from autograder.scoring import Rubric, load_rubric
-from autograder.seam import MODULES
 
 BEGIN, END = "<!-- BEGIN POINTS -->", "<!-- END POINTS -->"
 
 
-def collect(assignment: str) -> list[dict]:
+def collect(assignment) -> list[dict]:
     """Descriptions of every test item of the public and hidden suites (one implementation)."""
+    assignment = course.resolve(assignment)
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
         out = Path(tmp) / "collected.json"
         subprocess.run(
-            [sys.executable, "-m", "pytest", *map(str, suite_paths(assignment)),
+            [sys.executable, "-m", "pytest", *map(str, assignment.suite_paths()),
+             f"--assignment={assignment.name}",
              f"--rootdir={REPO}", "--collect-only", "-q", "-p", "_hypothesis_pytestplugin",
              "-p", "autograder.pytest_report", f"--collect-json={out}",
-             f"--impl=reference={REPO / 'solutions' / assignment}"],
+             f"--impl=reference={assignment.solutions}"],
             cwd=REPO, env=clean_environment(), capture_output=True, text=True, check=False,
         )
         return json.loads(out.read_text(encoding="utf-8")) if out.is_file() else []
 
 
-def check(assignment: str) -> list[str]:
+def check(assignment) -> list[str]:
     """Problems: tests without points, rubric entries without a test, tests of no module."""
     rubric = load_rubric(assignment)
     items = collect(assignment)
@@ -50,10 +52,11 @@ def check(assignment: str) -> list[str]:
 
 
 def handout_table(rubric: Rubric, modules: dict[tuple[str, str, str], str],
-                  gpu: set[tuple[str, str, str]], notebook_cells=()) -> str:
+                  gpu: set[tuple[str, str, str]], notebook_cells=(),
+                  notebook_name: str = "notebook") -> str:
     rows = ["| module | public tests | hidden tests | points |", "| --- | ---: | ---: | ---: |"]
     total = {"public": 0.0, "hidden": 0.0}
-    for module in MODULES:
+    for module in course.load(rubric.assignment).modules:
         points = {suite: sum(p for k, p in rubric.points.items()
                              if k[0] == suite and modules.get(k) == module and k not in gpu)
                   for suite in total}
@@ -67,50 +70,50 @@ def handout_table(rubric: Rubric, modules: dict[tuple[str, str, str], str],
                   for suite in total}
         for suite in total:
             total[suite] += points[suite]
-        rows.append(f"| `experiments.ipynb`: checked cells | {points['public']:g} "
+        rows.append(f"| `{notebook_name}`: checked cells | {points['public']:g} "
                     f"| {points['hidden']:g} | **{points['public'] + points['hidden']:g}** |")
     answers = sum(cell.points for cell in notebook_cells if cell.manual)
     if answers:
-        rows.append(f"| `experiments.ipynb`: written answers, graded by hand | | "
+        rows.append(f"| `{notebook_name}`: written answers, graded by hand | | "
                     f"| **{answers:g}** |")
     rows.append(f"| total | {total['public']:g} | {total['hidden']:g} "
                 f"| **{total['public'] + total['hidden'] + answers:g}** |")
     return "\n".join(rows)
 
 
-def render_handout(assignment: str, text: str) -> str:
+def render_handout(assignment, text: str) -> str:
     """``text`` with its points table regenerated from the rubric."""
+    assignment = course.resolve(assignment)
     items = collect(assignment)
     modules = {(i["suite"], i["file"], i["function"]): i["module"] for i in items}
     gpu = {(i["suite"], i["file"], i["function"]) for i in items if i["gpu"]}
     from autograder import notebook
 
-    source = notebook.source_notebook(assignment)
-    cells = notebook.graded_cells(source) if source.is_file() else []
-    table = handout_table(load_rubric(assignment), modules, gpu, cells)
+    source = assignment.source_notebook
+    cells = notebook.graded_cells(source) if source and source.is_file() else []
+    table = handout_table(load_rubric(assignment), modules, gpu, cells,
+                          assignment.notebook or "notebook")
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(text):
         raise ValueError(f"the handout has no {BEGIN} ... {END} section")
     return pattern.sub(lambda _: f"{BEGIN}\n{table}\n{END}", text)
 
 
-def handout_path(assignment: str) -> Path:
-    return REPO / "assignments" / assignment / "README.md"
+def handout_path(assignment) -> Path:
+    return course.resolve(assignment).handout
 
 
-DEFAULT_BUDGETS = {"activations": 30, "neuron": 15, "loss": 10, "polyfit": 20,
-                   "regularization": 10, "splits": 15}
-PUBLIC_SHARE = 0.3
-GPU_POINTS = 0.5
+def draft(assignment) -> str:
+    """A rubric in TOML that spreads each module's points (the manifest's ``points``) evenly
+    over its tests.
 
-
-def draft(assignment: str, budgets: dict[str, float] = DEFAULT_BUDGETS,
-          public_share: float = PUBLIC_SHARE) -> str:
-    """A rubric in TOML that spreads each module's points evenly over its tests.
-
-    A module's public tests share ``public_share`` of its points and its hidden tests the
-    rest; GPU parity tests get ``GPU_POINTS`` each on top (they count only where CUDA is).
+    A module's public tests share the manifest's ``public-share`` of its points and its hidden
+    tests the rest; GPU parity tests get ``gpu-points`` each on top (they count only where
+    CUDA is).
     """
+    assignment = course.resolve(assignment)
+    budgets = {name: module.points for name, module in assignment.modules.items()}
+    public_share = assignment.public_share
     items = collect(assignment)
     keys: dict[tuple[str, str, str], dict] = {}
     for item in items:
@@ -128,12 +131,12 @@ def draft(assignment: str, budgets: dict[str, float] = DEFAULT_BUDGETS,
             points[group[0]] = round(budget * share - each * (len(group) - 1), 2)
     for key, item in keys.items():
         if item["gpu"]:
-            points[key] = GPU_POINTS
+            points[key] = assignment.gpu_points
     lines = [
-        f"# Points per test of {assignment}. Edit freely; `autograder rubric` checks that every",
-        "# test has points and every entry names a test, and `autograder rubric --write-handout`",
-        "# copies the module totals into the handout.",
-        f'assignment = "{assignment}"',
+        f"# Points per test of {assignment.name}. Edit freely; `autograder rubric` checks that",
+        "# every test has points and every entry names a test, and `autograder rubric",
+        "# --write-handout` copies the module totals into the handout.",
+        f'assignment = "{assignment.name}"',
     ]
     for suite in ("public", "hidden"):
         for file in sorted({k[1] for k in points if k[0] == suite}):

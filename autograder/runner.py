@@ -11,17 +11,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograder import assignment as course
 from autograder.pytest_report import read_records
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def suite_paths(assignment: str, suites=("public", "hidden")) -> list[Path]:
-    paths = {
-        "public": REPO / "assignments" / assignment / "tests",
-        "hidden": REPO / "autograder" / "suites" / assignment,
-    }
-    return [paths[suite] for suite in suites]
+def suite_paths(assignment: course.Assignment | str | None,
+                suites=("public", "hidden")) -> list[Path]:
+    return course.resolve(assignment).suite_paths(suites)
 
 
 def clean_environment() -> dict[str, str]:
@@ -34,7 +32,7 @@ def clean_environment() -> dict[str, str]:
 
 def run_suites(
     impls: list[str],
-    assignment: str = "a1_neurons",
+    assignment: course.Assignment | str | None = None,
     suites=("public", "hidden"),
     paths: list[Path] | None = None,
     seed: int = 0,
@@ -43,6 +41,7 @@ def run_suites(
     env: dict[str, str] | None = None,
 ) -> list[dict]:
     """Records of every test of ``suites`` (or of ``paths``) for each ``--impl`` value."""
+    assignment = course.resolve(assignment)
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
         report = Path(tmp) / "report.json"
         command = [
@@ -51,6 +50,7 @@ def run_suites(
             f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin",
             "-p", "autograder.pytest_report", f"--report-json={report}",
             "--assert=plain", "-q", "--tb=no", "--no-header",
+            f"--assignment={assignment.name}",
             *(f"--impl={impl}" for impl in impls), *extra_args,
         ]
         output = run_bounded(command, timeout, {"AUTOGRADER_SEED": str(seed), **(env or {})})

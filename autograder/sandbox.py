@@ -26,14 +26,15 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from autograder import wire, zygote
+from autograder.assignment import Module
 from autograder.seam import (
-    MODULES,
     ForbiddenAPIError,
     ImplementationImportError,
     InPlaceModificationError,
@@ -68,10 +69,12 @@ _CROSSING = {cls.__name__: cls for cls in (
 class Sandbox:
     """One confined worker process, restarted after a timeout or crash."""
 
-    def __init__(self, files: dict[str, str], *, call_timeout: float = 10.0,
+    def __init__(self, files: dict[str, str], *, rules: dict[str, dict] | None = None,
+                 call_timeout: float = 10.0,
                  import_timeout: float = 30.0, uid: int | None = DEFAULT_UID,
                  memory_bytes: int = 4 * 2**30, workdir: str = "/tmp/autograder-sandbox"):
         self.files = files
+        self.rules = rules or {}  # module -> its manifest rules (plain data for the worker)
         self.call_timeout, self.import_timeout = call_timeout, import_timeout
         self.uid = uid if os.geteuid() == 0 else None
         self.memory_bytes = memory_bytes
@@ -106,6 +109,7 @@ class Sandbox:
         self._in = os.fdopen(from_child_r, "rb", buffering=0)
         self.starts += 1
         config = {"workdir": f"{self.workdir}/w{self.starts}", "files": self.files,
+                  "rules": self.rules,
                   "repo": str(REPO),
                   "uid": self.uid, "memory_bytes": self.memory_bytes}
         wire.write_message(self._out, config, [])
@@ -240,17 +244,21 @@ class SandboxImplementation:
 
     HANG_LIMIT = 2  # timeouts (or crashes) after which a function is no longer called
 
-    def __init__(self, name: str, paths, init_file: Path, **sandbox_options):
+    def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path,
+                 **sandbox_options):
         self.name = name
         self.paths = [Path(p) for p in paths]
+        self.rules = dict(modules)
         files = {"__init__.py": Path(init_file).read_text(encoding="utf-8")}
-        for module in MODULES:
+        for module in self.rules:
             for directory in reversed(self.paths):  # earlier directories win
                 candidate = directory / f"{module}.py"
                 if candidate.is_file() and not candidate.is_symlink():
                     files[f"{module}.py"] = candidate.read_text(encoding="utf-8",
                                                                 errors="replace")
-        self.sandbox = Sandbox(files, **sandbox_options)
+        self.sandbox = Sandbox(files, rules={m: asdict(r) | {"forbidden": sorted(r.forbidden)}
+                                             for m, r in self.rules.items()},
+                               **sandbox_options)
         self._imported: dict[str, str | None] = {}
         self._hangs: dict[str, int] = {}
         self._crashes: dict[str, int] = {}
@@ -288,8 +296,8 @@ class SandboxImplementation:
         return events
 
     def module(self, name: str):
-        if name not in MODULES:
-            raise AttributeError(f"a1_neurons has no graded module {name!r}")
+        if name not in self.rules:
+            raise AttributeError(f"the assignment has no graded module {name!r}")
         if name not in self._imported:
             self._imported[name] = None
             try:

@@ -12,9 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.seam import MODULES
+from autograder import assignment as course
 
-RUBRIC_DIR = Path(__file__).resolve().parent / "rubrics"
 SUITES = ("public", "hidden")
 
 
@@ -25,8 +24,12 @@ class Rubric:
 
 
 
-def load_rubric(assignment: str, path: Path | None = None) -> Rubric:
-    path = path or RUBRIC_DIR / f"{assignment}.toml"
+def load_rubric(assignment, path: Path | None = None) -> Rubric:
+    """The rubric of ``assignment`` (an Assignment or its name), or the one at ``path``."""
+    if path is None:
+        assignment = course.resolve(assignment)
+        path = assignment.rubric
+    name = assignment if isinstance(assignment, str) else assignment.name
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     points = {}
     for suite in SUITES:
@@ -36,7 +39,7 @@ def load_rubric(assignment: str, path: Path | None = None) -> Rubric:
                     raise ValueError(f"{path.name}: [{suite}.\"{file}\"] {function}: points must "
                                      f"be a non-negative number, got {value!r}")
                 points[(suite, file, function)] = float(value)
-    return Rubric(data.get("assignment", assignment), points)
+    return Rubric(data.get("assignment", name), points)
 
 
 @dataclass
@@ -74,7 +77,8 @@ def score_records(records: list[dict], rubric: Rubric, impl: str | None = None):
         if cases and not ran:
             skipped.append(key)
             continue
-        module = next((c["module"] for c in cases if c["module"]), None) or _module_of(key[1])
+        module = next((c["module"] for c in cases if c["module"]), None) or _module_of(
+            key[1], rubric.assignment)
         test = TestScore(*key, module=module, gpu=any(c["gpu"] for c in cases), max_score=points)
         test.total = len(ran) or 1  # a test that never ran (collection failed) counts as failed
         test.passed = sum(case["outcome"] == "passed" for case in ran)
@@ -86,15 +90,26 @@ def score_records(records: list[dict], rubric: Rubric, impl: str | None = None):
     return scores, skipped
 
 
-def _module_of(file: str) -> str:
+def _module_of(file: str, assignment: str) -> str:
     stem = Path(file).stem.removeprefix("test_")
-    return stem if stem in MODULES else "other"
+    return stem if stem in module_order(assignment) else "other"
 
 
-def module_table(scores: list[TestScore]) -> dict[str, dict[str, list[float]]]:
-    """{module: {suite: [score, max]}} in the assignment's module order, plus a 'total' row."""
+def module_order(assignment: str) -> tuple[str, ...]:
+    """The modules of the assignment named ``assignment``, in its manifest's order."""
+    try:
+        return course.load(assignment).module_names
+    except course.ManifestError:
+        return ()
+
+
+def module_table(scores: list[TestScore],
+                 order: tuple[str, ...] = ()) -> dict[str, dict[str, list[float]]]:
+    """{module: {suite: [score, max]}} in ``order`` (the assignment's module order; modules it
+    does not name follow as they come), plus a 'total' row."""
     table: dict[str, dict[str, list[float]]] = {}
-    for module in (*MODULES, "other"):
+    for module in dict.fromkeys([*order, *(s.module for s in scores if s.module != "other"),
+                                 "other"]):
         rows = [s for s in scores if s.module == module]
         if rows:
             table[module] = {
@@ -110,9 +125,9 @@ def module_table(scores: list[TestScore]) -> dict[str, dict[str, list[float]]]:
     return table
 
 
-def format_table(title: str, scores: list[TestScore]) -> str:
-    """A plain-text score table, one row per module."""
-    table = module_table(scores)
+def format_table(title: str, scores: list[TestScore], order: tuple[str, ...] = ()) -> str:
+    """A plain-text score table, one row per module (in ``order``)."""
+    table = module_table(scores, order)
     lines = [title, f"{'module':<16}{'public':>14}{'hidden':>14}{'total':>16}"]
     for module, row in table.items():
         if module == "total":

@@ -1,7 +1,8 @@
 """The one seam through which every test suite reaches an implementation of an assignment.
 
 Suites never import student code themselves: they receive an ``Implementation`` from the
-``a1`` fixture and call ``a1.activations.logistic(x)``. The same suites therefore run unchanged
+assignment's fixture (its manifest names it: ``a1`` for a1_neurons) and call
+``a1.activations.logistic(x)``. The same suites therefore run unchanged
 against the stubs, the reference solution, a zoo entry or any submission directory; the grader
 may hand them a proxy with the same interface instead.
 
@@ -13,9 +14,10 @@ What the seam adds to a plain import:
 * each module is imported on first use, so a broken file costs only the tests that touch it,
   with an error naming the file and line;
 * every call of a student function runs under a guard that raises ``ForbiddenAPIError`` when it
-  reaches a torch function the contract forbids in that module (``torch.sigmoid`` in
-  ``activations.py``, ``F.linear`` in ``neuron.py``, ...), whichever route it takes there
-  (``torch.*``, ``Tensor`` methods, ``torch.nn.functional``, ``torch.ops.aten``).
+  reaches a torch function the assignment's manifest forbids in that module (``torch.sigmoid``
+  in a1's ``activations.py``, ...), whichever route it takes there (``torch.*``, ``Tensor``
+  methods, ``torch.nn.functional``, ``torch.ops.aten``), and, where the manifest says so, fails
+  a call that changed an input tensor in place.
 """
 
 from __future__ import annotations
@@ -30,24 +32,11 @@ from pathlib import Path
 import torch
 from torch.overrides import TorchFunctionMode
 
-ASSIGNMENT = "a1_neurons"
-MODULES = ("activations", "neuron", "loss", "polyfit", "regularization", "splits")
+from autograder.assignment import Module
 
-# Torch functions (by name, trailing "_" of in-place variants removed) that a module may not
-# reach. Anything defined in torch.nn.functional is forbidden in activations.py as well.
-_ACTIVATION_NAMES = {
-    "sigmoid", "special_expit", "expit", "log_sigmoid", "logsigmoid", "special_log_expit",
-    "tanh", "relu", "relu6", "heaviside", "sign", "sgn", "softplus", "silu", "prelu",
-    "_prelu_kernel", "leaky_relu", "logaddexp", "logaddexp2", "hardtanh", "hardsigmoid",
-    "hardswish", "elu", "selu", "celu", "gelu", "mish", "rrelu", "threshold", "softsign",
-    "tanhshrink", "glu",
-}
-_ROUND_TRIPS = {"item", "tolist", "numpy", "cpu", "cuda"}
-FORBIDDEN = {
-    "activations": frozenset(_ACTIVATION_NAMES | _ROUND_TRIPS),
-    "neuron": frozenset({"linear", "bilinear"}),
-}
-_FORBID_ALL_FUNCTIONAL = {"activations"}
+# The graded module names of every implementation created in this process: a traceback frame in
+# one of their files is the student's (``student_location``).
+_STUDENT_MODULES: set[str] = set()
 
 
 class ForbiddenAPIError(Exception):
@@ -66,28 +55,24 @@ class ImplementationImportError(ImportError):
 
 
 class _ForbiddenTorchAPIs(TorchFunctionMode):
-    def __init__(self, module: str):
+    def __init__(self, rules: Module):
         super().__init__()
-        self.module = module
+        self.rules = rules
 
     def __torch_function__(self, func, types_, args=(), kwargs=None):
         name = getattr(func, "__name__", "").split(".")[0]  # aten's "sigmoid.default" too
         base = name[:-1] if name.endswith("_") and not name.endswith("__") else name
-        forbidden = base in FORBIDDEN[self.module] or (
-            self.module in _FORBID_ALL_FUNCTIONAL
+        forbidden = base in self.rules.forbidden or (
+            self.rules.forbid_functional
             and getattr(func, "__module__", "") == "torch.nn.functional"
         )
         if forbidden:
-            raise ForbiddenAPIError(self.module, name)
+            raise ForbiddenAPIError(self.rules.name, name)
         return func(*args, **(kwargs or {}))
 
 
 class InPlaceModificationError(AssertionError):
     """A function that the contract forbids to change its inputs changed one."""
-
-
-# Modules whose contract says inputs are never modified in place.
-NO_IN_PLACE = {"activations", "neuron"}
 
 
 def _tensors(value):
@@ -99,19 +84,21 @@ def _tensors(value):
             yield from _tensors(item)
 
 
-def guarded(module: str, function):
-    """Wrap ``function`` so that it runs under ``module``'s forbidden-API guard, and, where the
-    contract forbids it, fails the call if the function changed an input tensor in place (a
+def guarded(rules: Module, function):
+    """Wrap ``function`` so that it runs under its module's forbidden-API guard, and, where the
+    manifest forbids it, fails the call if the function changed an input tensor in place (a
     test that computed its expectation from the changed input could otherwise be fooled)."""
-    if module not in FORBIDDEN and module not in NO_IN_PLACE:
+    forbids = bool(rules.forbidden) or rules.forbid_functional
+    if not forbids and not rules.no_in_place:
         return function
+    module = rules.name
 
     @functools.wraps(function)
     def call_under_guard(*args, **kwargs):
-        inputs = list(_tensors([args, list(kwargs.values())])) if module in NO_IN_PLACE else []
+        inputs = list(_tensors([args, list(kwargs.values())])) if rules.no_in_place else []
         before = [(t, t.detach().clone()) for t in inputs]
-        if module in FORBIDDEN:
-            with _ForbiddenTorchAPIs(module):
+        if forbids:
+            with _ForbiddenTorchAPIs(rules):
                 result = function(*args, **kwargs)
         else:
             result = function(*args, **kwargs)
@@ -131,15 +118,15 @@ def guarded(module: str, function):
 class GuardedModule:
     """A read-only view of a student module whose functions run under the module's guard."""
 
-    def __init__(self, name: str, module):
-        self._name, self._module = name, module
+    def __init__(self, rules: Module, module):
+        self._name, self._rules, self._module = rules.name, rules, module
 
     def __getattr__(self, attribute: str):
         value = getattr(self._module, attribute)
         # Any callable but a class runs guarded: `logistic = torch.sigmoid` is a builtin, and
         # a functools.partial or a callable object is no FunctionType either.
         if callable(value) and not isinstance(value, type):
-            return guarded(self._name, value)
+            return guarded(self._rules, value)
         return value
 
     def __repr__(self) -> str:
@@ -167,7 +154,7 @@ def student_location(error: BaseException) -> str | None:
     tb = error.__traceback__
     while tb is not None:
         filename = Path(tb.tb_frame.f_code.co_filename)
-        if filename.stem in MODULES and "suites" not in filename.parts:
+        if filename.stem in _STUDENT_MODULES and "suites" not in filename.parts:
             where = f"{filename.name}, line {tb.tb_lineno}"
         tb = tb.tb_next
     return where
@@ -177,12 +164,15 @@ _package_counter = itertools.count()
 
 
 class Implementation:
-    """One implementation of the assignment, loaded from ``paths`` (searched in order)."""
+    """One implementation of an assignment, loaded from ``paths`` (searched in order): its
+    ``modules`` (name -> the manifest's rules), with the assignment's own ``init_file``."""
 
-    def __init__(self, name: str, paths, init_file: Path):
+    def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path):
         self.name = name
         self.paths = [Path(p).resolve() for p in paths]
-        self._package = f"_impl{next(_package_counter)}_{ASSIGNMENT}"
+        self.rules = dict(modules)
+        _STUDENT_MODULES.update(self.rules)
+        self._package = f"_impl{next(_package_counter)}_{Path(init_file).parent.name}"
         self._init_file = Path(init_file)
         self._modules: dict[str, object] = {}
 
@@ -200,8 +190,8 @@ class Implementation:
 
     def module(self, name: str):
         """The guarded module ``name``; raises ImplementationImportError if it cannot load."""
-        if name not in MODULES:
-            raise AttributeError(f"{ASSIGNMENT} has no graded module {name!r}")
+        if name not in self.rules:
+            raise AttributeError(f"the assignment has no graded module {name!r}")
         cached = self._modules.get(name)
         if isinstance(cached, ImplementationImportError):
             raise ImplementationImportError(str(cached))
@@ -217,7 +207,7 @@ class Implementation:
                 cached = ImplementationImportError(_describe_import_error(name, error))
                 self._modules[name] = cached
                 raise ImplementationImportError(str(cached)) from None
-            cached = self._modules[name] = GuardedModule(name, loaded)
+            cached = self._modules[name] = GuardedModule(self.rules[name], loaded)
         return cached
 
     def __getattr__(self, name: str):
@@ -228,7 +218,7 @@ class Implementation:
     def restart(self) -> None:
         """Forget every module: the next call imports the implementation afresh, so nothing
         a previous call cached (module globals, lru_cache) can answer the next one."""
-        self._package = f"_impl{next(_package_counter)}_{ASSIGNMENT}"
+        self._package = f"_impl{next(_package_counter)}_{self._init_file.parent.name}"
         self._modules.clear()
 
     @staticmethod

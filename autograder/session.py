@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-IMPLEMENTATIONS = pytest.StashKey[list]()  # the implementations under test, in --impl order
+ASSIGNMENT = pytest.StashKey[object]()  # the assignment that --impl implements (an Assignment)
+IMPLEMENTATIONS = pytest.StashKey[dict]()  # assignment name -> its implementations under test
 SEEDS = pytest.StashKey[dict]()  # module -> seed of its generated inputs
 SANDBOXED = pytest.StashKey[object]()  # (name, paths, uid) -> a SandboxImplementation

@@ -78,11 +78,13 @@ def generate_stubs(solution_dir: Path, assignment_dir: Path) -> list[Path]:
         target.write_text(text, encoding="utf-8")
         written.append(target)
     from autograder import notebook
+    from autograder.assignment import load
 
-    source = Path(solution_dir) / notebook.NOTEBOOK
-    if source.is_file():
-        target = Path(assignment_dir) / notebook.NOTEBOOK
-        target.write_text(notebook.generate_student_notebook(source, Path(assignment_dir).name),
+    name = load(Path(assignment_dir).name).notebook
+    if name and (Path(solution_dir) / name).is_file():
+        target = Path(assignment_dir) / name
+        target.write_text(notebook.generate_student_notebook(Path(solution_dir) / name,
+                                                             Path(assignment_dir).name),
                           encoding="utf-8")
         written.append(target)
     return written
@@ -97,9 +99,10 @@ def check_stubs(solution_dir: Path, assignment_dir: Path) -> list[str]:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             stale.append(name)
     from autograder import notebook
+    from autograder.assignment import load
 
-    if (Path(solution_dir) / notebook.NOTEBOOK).is_file() and not (
-            notebook.student_notebook_is_current(solution_dir, assignment_dir,
-                                                 Path(assignment_dir).name)):
-        stale.append(notebook.NOTEBOOK)
+    assignment = load(Path(assignment_dir).name)
+    if assignment.notebook and (Path(solution_dir) / assignment.notebook).is_file() and not (
+            notebook.student_notebook_is_current(solution_dir, assignment_dir, assignment)):
+        stale.append(assignment.notebook)
     return stale

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+from autograder import assignment as course
 from autograder import grade, report
 from autograder.sandbox import DEFAULT_UID
-from autograder.seam import MODULES
 
 REPO = Path(__file__).resolve().parent.parent
 PWNED_GLOB = "autograder-pwned-*"
@@ -39,8 +39,8 @@ class Case:
     expect: dict = field(default_factory=dict)
 
 
-def cases(assignment: str) -> list[Case]:
-    zoo = REPO / "autograder" / "zoo" / assignment
+def cases(assignment) -> list[Case]:
+    zoo = course.resolve(assignment).zoo
     found = [Case("reference", "reference", "reference"), Case("stubs", "stubs", "stubs")]
     for kind, folder in (("bug", "bugs"), ("alternative", "alternatives"), ("hostile", "hostile")):
         for path in sorted((zoo / folder).iterdir()) if (zoo / folder).is_dir() else []:
@@ -53,11 +53,12 @@ def cases(assignment: str) -> list[Case]:
     return found
 
 
-def materialize(case: Case, assignment: str, target: Path) -> Path:
-    """The case as a submission folder: the base's six modules with the overlay on top."""
-    base = REPO / ("solutions" if case.base == "reference" else "assignments") / assignment
+def materialize(case: Case, assignment, target: Path) -> Path:
+    """The case as a submission folder: the base's modules with the overlay on top."""
+    assignment = course.resolve(assignment)
+    base = assignment.solutions if case.base == "reference" else assignment.stubs
     target.mkdir(parents=True)
-    for module in MODULES:
+    for module in assignment.modules:
         shutil.copy2(base / f"{module}.py", target / f"{module}.py")
     if case.overlay is not None:
         for item in case.overlay.iterdir():
@@ -75,10 +76,10 @@ def materialize(case: Case, assignment: str, target: Path) -> Path:
     return target
 
 
-def _hidden_markers(assignment: str) -> list[str]:
+def _hidden_markers(assignment) -> list[str]:
     """Distinctive lines of the hidden suite that must never reach a student-visible file."""
     markers = []
-    for path in sorted((REPO / "autograder" / "suites" / assignment).glob("test_*.py")):
+    for path in sorted(course.resolve(assignment).hidden_suite.glob("test_*.py")):
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         markers += [line for line in lines if line.startswith("def test_")][:3]
     return markers
@@ -100,7 +101,8 @@ def check(case: Case, outcome: report.Outcome, results_text: str,
     score = outcome.score
     kinds = {f["kind"] for f in outcome.flags}
     by_module = {m: [sum(t.score for t in outcome.scores if t.module == m),
-                     sum(t.max_score for t in outcome.scores if t.module == m)] for m in MODULES}
+                     sum(t.max_score for t in outcome.scores if t.module == m)]
+                 for m in outcome.modules}
     if case.kind in ("reference", "alternative") and score < full - 1e-6:
         lost = [t.name for t in outcome.scores if t.status == "failed"][:3]
         problems.append(f"expected full marks, got {score:g}/{full:g} ({'; '.join(lost)})")
@@ -190,8 +192,9 @@ def batch_cases(all_cases: list[Case], assignment: str, jobs: int = 2):
             yield case, _Stored(json.loads(text)), text, (uids[0], survivors)
 
 
-def run(assignment: str, jobs: int = 2, only: list[str] | None = None,
+def run(assignment=None, jobs: int = 2, only: list[str] | None = None,
         use_batch: bool = False) -> int:
+    assignment = course.resolve(assignment)
     all_cases = [c for c in cases(assignment) if not only or c.name in only or c.kind in only]
     markers = _hidden_markers(assignment)
     rows: list[tuple[Case, float, float, list[str], str]] = []

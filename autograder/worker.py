@@ -207,13 +207,13 @@ def _watch_atexit(package_dir: Path, events: list) -> None:
     atexit.register = watched_register
 
 
-def _forbid_everywhere(package_dir: Path, events: list) -> None:
+def _forbid_everywhere(package_dir: Path, rules: dict, events: list) -> None:
     """Second line behind the seam's guard: replace each forbidden torch callable, on every
     route we know of, by a wrapper that refuses when a frame of the forbidding module's file is
     on the stack. Unlike the torch function mode this holds in other threads, with torch
     functions disabled, and with the mode popped off its stack.
     """
-    from autograder.seam import FORBIDDEN, ForbiddenAPIError
+    from autograder.seam import ForbiddenAPIError
 
     owners = [torch, torch.Tensor, torch._C.TensorBase, torch._C._VariableFunctions,
               torch.nn.functional, torch._C._nn, torch.special]
@@ -234,8 +234,8 @@ def _forbid_everywhere(package_dir: Path, events: list) -> None:
         return refuse_in_forbidding_module
 
     by_name: dict[str, dict[str, str]] = {}
-    for module, names in FORBIDDEN.items():
-        for name in names:
+    for module, module_rules in rules.items():
+        for name in module_rules.forbidden:
             by_name.setdefault(name, {})[str(package_dir / f"{module}.py")] = module
     for name, files in by_name.items():
         for owner in owners:
@@ -310,12 +310,15 @@ def _watch_actions(events: list, active: list, package_dir: Path) -> None:
 
 
 class Worker:
-    def __init__(self, package_dir: Path, init_file: Path, events: list):
+    def __init__(self, package_dir: Path, init_file: Path, rules: dict, events: list):
+        from autograder.assignment import Module
         from autograder.seam import Implementation
 
-        self.impl = Implementation("submission", [package_dir], init_file)
+        modules = {name: Module(**{**spec, "forbidden": frozenset(spec["forbidden"])})
+                   for name, spec in rules.items()}
+        self.impl = Implementation("submission", [package_dir], modules, init_file)
         _watch_atexit(package_dir, events)
-        _forbid_everywhere(package_dir, events)
+        _forbid_everywhere(package_dir, modules, events)
         self.active = [False]  # True while submission code may be running
         _watch_actions(events, self.active, package_dir)
         self.events = events
@@ -455,7 +458,7 @@ def serve(read_fd: int, write_fd: int) -> None:
     events: list[dict] = []
     package = Path(config["workdir"]) / "submission"
     init_file = package / "__init__.py"
-    worker = Worker(package, init_file, events)
+    worker = Worker(package, init_file, config["rules"], events)
     wire.write_message(outbox, {"ready": applied}, [])
     sys.setrecursionlimit(10_000)
     while True:

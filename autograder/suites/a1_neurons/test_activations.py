@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder.suites.a1_neurons.strategies import float_tensors, shapes
 from autograder.suites.helpers import (
     FLOAT_DTYPES,
     expect,
@@ -21,7 +22,6 @@ from autograder.suites.helpers import (
     fail,
     unchanged,
 )
-from autograder.suites.a1_neurons.strategies import float_tensors, shapes
 
 pytestmark = pytest.mark.activations
 
