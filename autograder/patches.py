@@ -7,19 +7,25 @@ An entry is one file, ``autograder/zoo/<assignment>/{bugs,alternatives}/<name>.p
 
     Why a student writes it (one paragraph).\"\"\"
 
-    PATCHES = "activations"          # the reference module whose definitions it replaces
-
     import torch                     # the imports its code needs
+
+    PATCHES = "activations"          # the reference module whose definitions it replaces
 
 
     def relu_grad(x):
         ...
 
-Every top-level ``def`` (or assignment) of the entry replaces the reference's definition of the
-same name, in place, so line numbers and the other functions stay the reference's; a name the
-reference lacks (a helper) is added at the end. Imports the reference lacks go after its own.
-An entry that names no reference definition, or whose definitions equal the reference's, does
-not apply (``PatchError``): copies of whole modules cannot drift from the source unnoticed.
+The docstring's first line says what it is: ``BUG: ...`` in ``bugs/``, ``ALT: ...`` in
+``alternatives/``. Every top-level ``def``, ``class`` or assignment of the entry replaces the
+reference's definition of the same name, in place (decorators included), so every other
+definition keeps its text and its place; those above the first change also keep their line
+numbers, unless the entry adds imports. A name the reference lacks (a helper) is added at the
+end. Imports the reference lacks go after its own. Names the code takes from the reference
+module itself are not imported; the entry says so to ruff with ``# ruff: noqa: F821``.
+
+An entry that names no reference definition, whose definitions equal the reference's (comments
+and docstrings aside), or that holds other top-level statements does not apply
+(``PatchError``): copies of whole modules cannot drift from the source unnoticed.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KINDS = ("bugs", "alternatives")
+_PREFIX = {"bugs": "BUG:", "alternatives": "ALT:"}
+_DEFINITION = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+_IMPORT = ast.Import | ast.ImportFrom
 
 
 class PatchError(ValueError):
@@ -52,40 +61,76 @@ def _parse(path: Path) -> tuple[ast.Module, str]:
         raise PatchError(f"{path}: syntax error, line {error.lineno}: {error.msg}") from None
 
 
+def _is_patches_line(node: ast.stmt) -> bool:
+    return (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "PATCHES")
+
+
 def read_entry(path: Path) -> Entry:
     """The entry in ``path`` (not yet checked against the reference)."""
+    path = Path(path)
     tree, _ = _parse(path)
-    docstring = ast.get_docstring(tree) or ""
+    docstring = (ast.get_docstring(tree) or "").strip()
     module = None
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "PATCHES"
-                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        if (_is_patches_line(node) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)):
             module = node.value.value
     if module is None:
         raise PatchError(f"{path}: no PATCHES = \"<module>\" line naming the module it replaces")
-    if not docstring.strip():
+    if not docstring:
         raise PatchError(f"{path}: no docstring saying what the entry is")
-    return Entry(path.stem, path.parent.name, module, docstring.strip().splitlines()[0], path)
+    summary = docstring.splitlines()[0]
+    kind = path.parent.name
+    expected = (_PREFIX[kind],) if kind in _PREFIX else tuple(_PREFIX.values())
+    if not summary.startswith(expected):
+        raise PatchError(f"{path}: its docstring must start with {' or '.join(expected)}")
+    for node in tree.body[1:]:
+        if not (isinstance(node, _DEFINITION | _IMPORT | ast.Assign | ast.AnnAssign)):
+            raise PatchError(f"{path}, line {node.lineno}: an entry holds imports and "
+                             f"definitions only, not {type(node).__name__}")
+    return Entry(path.stem, kind, module, summary, path)
 
 
 def entries(zoo: Path, kind: str) -> dict[str, Entry]:
     """The entries of ``zoo/kind``, by name."""
     folder = Path(zoo) / kind
-    return {p.stem: read_entry(p) for p in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    stale = [p.name for p in sorted(folder.iterdir()) if p.is_dir() and any(p.glob("*.py"))]
+    if stale:
+        raise PatchError(f"{folder}: {', '.join(stale)}: a {kind[:-1]} is one <name>.py patch "
+                         "file, not a folder holding a copy of the module")
+    return {p.stem: read_entry(p) for p in sorted(folder.glob("*.py"))}
 
 
 def _definitions(tree: ast.Module) -> dict[str, ast.stmt]:
     found: dict[str, ast.stmt] = {}
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if isinstance(node, _DEFINITION):
             found[node.name] = node
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and not _is_patches_line(node):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Name) and target.id != "PATCHES":
-                    found[target.id] = node
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        found[name.id] = node
     return found
+
+
+def _without_docstrings(node: ast.stmt) -> str:
+    """``node`` as ``ast.dump`` shows it, its docstrings (and its nested ones) left out."""
+    copy = ast.parse(ast.unparse(node)).body[0]
+    for inner in ast.walk(copy):
+        if isinstance(inner, _DEFINITION) and ast.get_docstring(inner, clean=False) is not None:
+            inner.body = inner.body[1:] or [ast.Pass()]
+    return ast.dump(copy)
+
+
+def _bound_names(node: ast.Import | ast.ImportFrom) -> set[tuple]:
+    """What an import binds: (module, name, as-name) for each name."""
+    source = ("." * node.level + (node.module or "")) if isinstance(node, ast.ImportFrom) else ""
+    return {(source, alias.name, alias.asname) for alias in node.names}
 
 
 def _span(node: ast.stmt) -> tuple[int, int]:
@@ -96,7 +141,8 @@ def _span(node: ast.stmt) -> tuple[int, int]:
 
 def _segment(lines: list[str], node: ast.stmt) -> str:
     start, end = _span(node)
-    return "".join(lines[start:end])
+    text = "".join(lines[start:end])
+    return text if text.endswith("\n") else text + "\n"
 
 
 def patched_source(entry: Entry, reference_dir: Path) -> str:
@@ -108,6 +154,8 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
     ref_tree, ref_source = _parse(reference)
     patch_tree, patch_source = _parse(entry.path)
     ref_lines = ref_source.splitlines(keepends=True)
+    if ref_lines and not ref_lines[-1].endswith("\n"):
+        ref_lines[-1] += "\n"
     patch_lines = patch_source.splitlines(keepends=True)
     ref_defs = _definitions(ref_tree)
     patch_defs = _definitions(patch_tree)
@@ -115,31 +163,31 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
     if not replaced:
         raise PatchError(f"{entry.path}: replaces no definition of {entry.module}.py "
                          f"(it defines {sorted(patch_defs) or 'nothing'})")
-    changed = [name for name, node in replaced.items()
-               if ast.dump(node) != ast.dump(ref_defs[name])]
-    if not changed:
-        raise PatchError(f"{entry.path}: its definitions equal the reference's: it tests nothing")
+    if all(_without_docstrings(node) == _without_docstrings(ref_defs[name])
+           for name, node in replaced.items()):
+        raise PatchError(f"{entry.path}: its definitions equal the reference's (comments and "
+                         "docstrings aside): it tests nothing")
 
     # Replace from the bottom up so earlier line numbers stay valid; a reference statement
     # that defines several patched names is replaced once.
     spans: dict[tuple[int, int], list[str]] = {}
     for name, node in replaced.items():
         spans.setdefault(_span(ref_defs[name]), []).append(_segment(patch_lines, node))
-    ref_imports = {ast.dump(n) for n in ref_tree.body if isinstance(n, ast.Import | ast.ImportFrom)}
+    ref_imports = [n for n in ref_tree.body if isinstance(n, _IMPORT)]
+    imported = set().union(*(_bound_names(n) for n in ref_imports))
     new_imports = [_segment(patch_lines, n) for n in patch_tree.body
-                   if isinstance(n, ast.Import | ast.ImportFrom) and ast.dump(n) not in ref_imports
+                   if isinstance(n, _IMPORT) and not _bound_names(n) <= imported
                    and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")]
     if new_imports:  # after the reference's last import
-        last = max((_span(n)[1] for n in ref_tree.body
-                    if isinstance(n, ast.Import | ast.ImportFrom)), default=0)
+        last = max((_span(n)[1] for n in ref_imports), default=0)
         spans.setdefault((last, last), []).extend(new_imports)
     lines = list(ref_lines)
     for (start, end), texts in sorted(spans.items(), reverse=True):
         lines[start:end] = ["".join(dict.fromkeys(texts))]
-    added = [_segment(patch_lines, node) for name, node in patch_defs.items()
-             if name not in ref_defs]
+    added = list(dict.fromkeys(_segment(patch_lines, node) for name, node in patch_defs.items()
+                               if name not in ref_defs))
     if added:
-        lines.append("\n\n" + "\n\n".join(text.rstrip("\n") + "\n" for text in added))
+        lines.append("\n\n" + "\n\n".join(added))
     return "".join(lines)
 
 

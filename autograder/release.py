@@ -199,6 +199,15 @@ results.json
 """
 
 
+def template_files(assignment: course.Assignment) -> dict[str, File]:
+    """``autograder/templates/student/``, with ``{{assignment}}`` and ``{{title}}`` filled in."""
+    if not TEMPLATE.is_dir():
+        return {}
+    return {path: File(file.data.replace(b"{{assignment}}", assignment.name.encode())
+                       .replace(b"{{title}}", assignment.title.encode()), file.executable)
+            for path, file in _tree(TEMPLATE, "").items()}
+
+
 def plan(assignment=None) -> dict[str, File]:
     """Every file of the release, by its path in the release; checked, nothing written."""
     assignment = course.resolve(assignment)
@@ -218,11 +227,7 @@ def plan(assignment=None) -> dict[str, File]:
     files["pyproject.toml"] = File(student_pyproject(name_).encode())
     files["Makefile"] = File(student_makefile(name_).encode())
     files[".gitignore"] = File(STUDENT_GITIGNORE.encode())
-    if TEMPLATE.is_dir():  # the template's own files win over the generated ones
-        for path, file in _tree(TEMPLATE, "").items():
-            text = file.data.replace(b"{{assignment}}", name_.encode()).replace(
-                b"{{title}}", assignment.title.encode())
-            files[path] = File(text, file.executable)
+    files.update(template_files(assignment))  # the template's files win over generated ones
     files.pop(MANIFEST, None)
     _check(files)
     return files

@@ -69,6 +69,13 @@ def stub_files(solution_dir: Path) -> dict[str, str]:
     }
 
 
+def _manifest(solution_dir: Path):
+    """The assignment whose solutions are ``solution_dir`` (its manifest lies there)."""
+    from autograder.assignment import MANIFEST, parse
+
+    return parse(Path(solution_dir) / MANIFEST)
+
+
 def generate_stubs(solution_dir: Path, assignment_dir: Path) -> list[Path]:
     """Write the stubs (and the student's notebook) into ``assignment_dir``; returns the files
     written."""
@@ -78,13 +85,13 @@ def generate_stubs(solution_dir: Path, assignment_dir: Path) -> list[Path]:
         target.write_text(text, encoding="utf-8")
         written.append(target)
     from autograder import notebook
-    from autograder.assignment import load
 
-    name = load(Path(assignment_dir).name).notebook
+    assignment = _manifest(solution_dir)
+    name = assignment.notebook
     if name and (Path(solution_dir) / name).is_file():
         target = Path(assignment_dir) / name
         target.write_text(notebook.generate_student_notebook(Path(solution_dir) / name,
-                                                             Path(assignment_dir).name),
+                                                             assignment.name),
                           encoding="utf-8")
         written.append(target)
     return written
@@ -99,9 +106,8 @@ def check_stubs(solution_dir: Path, assignment_dir: Path) -> list[str]:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             stale.append(name)
     from autograder import notebook
-    from autograder.assignment import load
 
-    assignment = load(Path(assignment_dir).name)
+    assignment = _manifest(solution_dir)
     if assignment.notebook and (Path(solution_dir) / assignment.notebook).is_file() and not (
             notebook.student_notebook_is_current(solution_dir, assignment_dir, assignment)):
         stale.append(assignment.notebook)

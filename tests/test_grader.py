@@ -16,6 +16,7 @@ import pytest
 import torch
 
 from autograder import collect, flags, grade, report, scoring, wire
+from autograder.assignment import load
 from autograder.sandbox import SandboxImplementation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def submission_from(tmp_path: Path, override: Path | None = None) -> Path:
 
 @pytest.mark.parametrize("args, problem", [
     (["grade", "/no/such/dir"], "no such directory"),
-    (["grade", "solutions/a1_neurons", "--assignment", "a9_nope"], "unknown assignment"),
+    (["grade", "solutions/a1_neurons", "--assignment", "a9_nope"], "no assignment 'a9_nope'"),
 ])
 def test_unusable_arguments_exit_2_with_one_line(args, problem):
     result = autograder(*args)
@@ -193,7 +194,7 @@ def test_wire_refuses_objects_that_are_not_plain_data():
 @pytest.mark.slow
 def test_student_code_runs_only_in_the_sandbox_process(tmp_path):
     submission = submission_from(tmp_path)
-    impl = SandboxImplementation("s", [submission], INIT)
+    impl = SandboxImplementation("s", [submission], load("a1_neurons").modules, INIT)
     try:
         x = torch.linspace(-3, 3, 7, requires_grad=True)
         y = impl.activations.logistic(x)

@@ -20,13 +20,15 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import collect, notebook, report
+from autograder.assignment import load
 from autograder.sandbox import DEFAULT_UID
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions" / "a1_neurons"
 ASSIGNMENT = ROOT / "assignments" / "a1_neurons"
-SOURCE = SOLUTIONS / notebook.NOTEBOOK
-STUDENT = ASSIGNMENT / notebook.NOTEBOOK
+NOTEBOOK = load("a1_neurons").notebook
+SOURCE = SOLUTIONS / NOTEBOOK
+STUDENT = ASSIGNMENT / NOTEBOOK
 UID = DEFAULT_UID + 12  # a uid of this test module's own (validate and demo use +4 ... +9)
 FIGURES = ("fig_fits", "fig_rms", "fig_more_data", "fig_ridge", "fig_activations", "fig_house")
 
@@ -68,7 +70,7 @@ def processes_of(uid: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def generated() -> str:
-    return notebook.generate_student_notebook(SOURCE)
+    return notebook.generate_student_notebook(SOURCE, "a1_neurons")
 
 
 def test_checked_in_student_notebook_equals_generated_one(generated):
@@ -124,13 +126,13 @@ def test_collect_takes_the_notebook_and_refuses_symlinks_and_huge_files(tmp_path
     assert submission.notebook == SOURCE.read_text(encoding="utf-8")
     assert not any("experiments" in name for name in submission.ignored)
     without = collect.collect(SOLUTIONS, "a1_neurons")
-    (folder / notebook.NOTEBOOK).unlink()
+    (folder / NOTEBOOK).unlink()
     assert collect.collect(folder, "a1_neurons").digest != submission.digest
-    (folder / notebook.NOTEBOOK).symlink_to(SOURCE)
+    (folder / NOTEBOOK).symlink_to(SOURCE)
     linked = collect.collect(folder, "a1_neurons")
     assert linked.notebook is None and "symlink" in linked.notebook_problem
-    (folder / notebook.NOTEBOOK).unlink()
-    shutil.copy(SOURCE, folder / notebook.NOTEBOOK)
+    (folder / NOTEBOOK).unlink()
+    shutil.copy(SOURCE, folder / NOTEBOOK)
     monkeypatch.setattr(collect, "MAX_NOTEBOOK_BYTES", 1000)
     huge = collect.collect(folder, "a1_neurons")
     assert huge.notebook is None and "larger than" in huge.notebook_problem
@@ -175,9 +177,9 @@ def test_cells_keep_the_source_metadata_and_invented_grades_lose_theirs():
 def fake_part() -> notebook.NotebookPart:
     from autograder.scoring import TestScore
 
-    public = TestScore("public", notebook.NOTEBOOK, "test_fig_1_4", notebook.MODULE, False, 2.0,
+    public = TestScore("public", NOTEBOOK, "test_fig_1_4", notebook.MODULE, False, 2.0,
                        score=0.0, passed=0, total=1, messages=["the panels are titled ..."])
-    hidden = TestScore("hidden", notebook.NOTEBOOK, "test_table_1_1", notebook.MODULE, False,
+    hidden = TestScore("hidden", NOTEBOOK, "test_table_1_1", notebook.MODULE, False,
                        2.0, score=2.0, passed=1, total=1)
     return notebook.NotebookPart(
         "graded", scores=[public, hidden], checked_points=4, answer_points=2.5,

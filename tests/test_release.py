@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import cli, release
+from autograder.assignment import all_assignments, load
 from autograder.scoring import load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,13 +88,16 @@ def solution_lines() -> dict[str, set[str]]:
 
 
 def hidden_lines() -> dict[str, set[str]]:
-    """Distinctive lines of every file of the hidden suites, by path."""
+    """Distinctive lines of every file of the released assignment's hidden suite and of the
+    helpers all suites share, by path. (Another assignment's suite is never packed at all:
+    ``test_release_ships_one_assignment``.)"""
     public = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PUBLIC_TESTS.glob("*.py")))
+    files = [*sorted((HIDDEN / ASSIGNMENT).rglob("*.py")), *sorted(HIDDEN.glob("*.py"))]
     return {str(path.relative_to(HIDDEN)): {
                 line.strip() for line in path.read_text(encoding="utf-8").splitlines()
                 if len(line.strip()) >= MIN_LENGTH and line.strip() not in ALLOWED
                 and line.strip() not in public}
-            for path in sorted(HIDDEN.rglob("*.py"))}
+            for path in files}
 
 
 def release_texts(root: Path) -> dict[str, str]:
@@ -143,7 +147,12 @@ def test_release_ships_what_students_need(built):
                  "datasets/DATASHEET.md", "datasets/load.py"):
         assert (built / name).is_file(), f"{name} is missing from the release"
     copied = {"assignments/" + ASSIGNMENT: ROOT / "assignments" / ASSIGNMENT,
-              "datasets": ROOT / "datasets", "": release.TEMPLATE}
+              "datasets": ROOT / "datasets"}
+    for name, file in release.template_files(load(ASSIGNMENT)).items():
+        assert (built / name).read_bytes() == file.data, f"{name} differs from its template"
+        assert b"{{assignment}}" not in file.data and b"{{title}}" not in file.data, name
+    assert (built / "assignments" / ASSIGNMENT / "assignment.toml").read_bytes() == (
+        SOLUTIONS / "assignment.toml").read_bytes(), "the manifest ships beside the stubs"
     for prefix, source in copied.items():
         for path in release_files(source):
             relative = path.relative_to(source)
@@ -155,6 +164,18 @@ def test_release_ships_what_students_need(built):
     manifest = json.loads((built / release.MANIFEST).read_text())
     on_disk = {str(p.relative_to(built)) for p in release_files(built)} - {release.MANIFEST}
     assert set(manifest["files"]) == on_disk
+
+
+def test_release_ships_one_assignment(built):
+    others = [a.name for a in all_assignments() if a.name != ASSIGNMENT]
+    assert others, "the course has a second assignment to leave out"
+    shipped = {str(p.relative_to(built)) for p in release_files(built)}
+    for other in others:
+        assert not [name for name in shipped if other in name], f"{other} was released"
+    assert sorted(p.name for p in (built / "autograder" / "rubrics").iterdir()) == [
+        f"{ASSIGNMENT}.toml"]
+    pyproject = tomllib.loads((built / "pyproject.toml").read_text())
+    assert pyproject["tool"]["autograder"]["current-assignment"] == ASSIGNMENT
 
 
 def test_release_pyproject_and_makefile(built):
@@ -289,7 +310,8 @@ def test_release_updates_a_previous_release(tmp_path):
     assert not (target / "stale").exists(), "a file of the previous release survived"
     assert (target / ".git" / "HEAD").is_file(), "a file the release did not write was removed"
     assert (tmp_path / "outside.txt").is_file(), "a manifest path outside DIR was followed"
-    assert (target / "README.md").read_bytes() == (release.TEMPLATE / "README.md").read_bytes()
+    assert (target / "README.md").read_bytes() == release.template_files(
+        load(ASSIGNMENT))["README.md"].data
     assert json.loads((target / release.MANIFEST).read_text())["files"] == written
 
 

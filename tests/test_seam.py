@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from autograder.assignment import load
 from autograder.seam import ForbiddenAPIError, Implementation, ImplementationImportError
 
 ROOT = Path(__file__).resolve().parent.parent
-INIT = ROOT / "assignments" / "a1_neurons" / "__init__.py"
+A1 = load("a1_neurons")
+INIT = A1.init_file
 REFERENCE = ROOT / "solutions" / "a1_neurons"
 
 
@@ -16,7 +18,7 @@ def make_impl(tmp_path, files: dict[str, str], fallback=True) -> Implementation:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     paths = [tmp_path, REFERENCE] if fallback else [tmp_path]
-    return Implementation("t", paths, INIT)
+    return Implementation("t", paths, A1.modules, INIT)
 
 
 def test_override_file_wins_and_the_rest_comes_from_the_fallback(tmp_path):
@@ -28,7 +30,7 @@ def test_override_file_wins_and_the_rest_comes_from_the_fallback(tmp_path):
 
 def test_two_implementations_do_not_share_modules(tmp_path):
     impl = make_impl(tmp_path, {"activations.py": "def relu(x):\n    return x * 0 + 7\n"})
-    reference = Implementation("ref", [REFERENCE], INIT)
+    reference = Implementation("ref", [REFERENCE], A1.modules, INIT)
     assert reference.activations.relu(torch.tensor([-1.0])).item() == 0.0
     assert impl.activations.relu(torch.tensor([-1.0])).item() == 7.0
 
@@ -92,5 +94,6 @@ def test_value_and_grad_rejects_results_cut_from_autograd(tmp_path):
     x = torch.ones(3, requires_grad=True)
     with pytest.raises(AssertionError, match="not connected to autograd"):
         impl.value_and_grad(impl.activations.relu, x)
-    _, (gx,) = impl.value_and_grad(Implementation("r", [REFERENCE], INIT).activations.relu, x)
+    reference = Implementation("r", [REFERENCE], A1.modules, INIT)
+    _, (gx,) = impl.value_and_grad(reference.activations.relu, x)
     assert torch.equal(gx, torch.ones(3))

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from autograder import stubs
-from autograder.seam import MODULES
+from autograder.assignment import load
+
+MODULES = load("a1_neurons").module_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions" / "a1_neurons"
