@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Every assignment of the course: the folders of solutions/ that hold a manifest.
+ASSIGNMENTS := $(patsubst solutions/%/assignment.toml,%,$(wildcard solutions/*/assignment.toml))
 
 .PHONY: help setup browser demo test validate lint stubs public clean
 
@@ -33,21 +35,24 @@ demo: $(STAMP)  ## grade the reference solution and the stubs, print score table
 test: $(STAMP) browser  ## run the repository's whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
-	$(BIN)/autograder generate-stubs --check
-	$(BIN)/autograder rubric
-	# every hostile submission through the real grader, one at a time and as one class
-	# (bugs and alternatives: tests/test_suites.py)
-	$(BIN)/autograder validate reference stubs hostile
-	$(BIN)/autograder validate --batch reference stubs hostile
+	# for every assignment: stubs and rubric in step; the reference, the stubs and every hostile
+	# submission through the real grader, one at a time and as one class (bugs and
+	# alternatives: tests/test_suites.py)
+	for a in $(ASSIGNMENTS); do \
+	  $(BIN)/autograder generate-stubs --check --assignment $$a && \
+	  $(BIN)/autograder rubric --assignment $$a && \
+	  $(BIN)/autograder validate --assignment $$a reference stubs hostile && \
+	  $(BIN)/autograder validate --batch --assignment $$a reference stubs hostile || exit 1; \
+	done
 
-validate: $(STAMP)  ## grade every zoo entry with the real grader and check the outcomes
-	$(BIN)/autograder validate
+validate: $(STAMP)  ## grade every zoo entry of every assignment with the real grader
+	for a in $(ASSIGNMENTS); do $(BIN)/autograder validate --assignment $$a || exit 1; done
 
-public: $(STAMP)  ## run the public tests against your code in assignments/a1_neurons
-	$(BIN)/python -m pytest assignments/a1_neurons/tests
+public: $(STAMP)  ## public tests against assignments/ (one: make public ASSIGNMENT=a2_perceptron)
+	$(BIN)/python -m pytest $(if $(ASSIGNMENT),assignments/$(ASSIGNMENT)/tests,$(wildcard assignments/*/tests))
 
-stubs: $(STAMP)  ## regenerate the student stubs from solutions/
-	$(BIN)/autograder generate-stubs
+stubs: $(STAMP)  ## regenerate the student stubs of every assignment from solutions/
+	for a in $(ASSIGNMENTS); do $(BIN)/autograder generate-stubs --assignment $$a || exit 1; done
 
 lint: $(STAMP)  ## ruff
 	$(BIN)/ruff check .

@@ -535,7 +535,7 @@ def _run_tasks(tasks: list[Task], out: Path, assignment: course.Assignment, jobs
                                    "suites": ["public", "hidden"],
                                    "report": str(folder / "report.jsonl"),
                                    "events": str(folder / "events.json"),
-                                   "timeout": grade.RUN_TIMEOUT})
+                                   "timeout": assignment.budgets.run})
                     running[task.name] = (task, uid, folder, mine)
                 if not running:
                     settle()

@@ -1,7 +1,7 @@
 """nbgrader's settings for the course notebooks, read by ``autograder/notebook.py``.
 
 The same file works by hand in a course directory of nbgrader's layout, e.g.
-``nbgrader generate_assignment a1_neurons --config=/path/to/autograder/nbgrader_config.py``.
+``nbgrader generate_assignment <assignment> --config=/path/to/autograder/nbgrader_config.py``.
 Paths, the assignment and the student are set by ``notebook.py`` for each run, not here.
 """
 

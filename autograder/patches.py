@@ -178,8 +178,9 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
     new_imports = [_segment(patch_lines, n) for n in patch_tree.body
                    if isinstance(n, _IMPORT) and not _bound_names(n) <= imported
                    and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")]
-    if new_imports:  # after the reference's last import
-        last = max((_span(n)[1] for n in ref_imports), default=0)
+    if new_imports:  # after the reference's last import, else after its docstring
+        docstring = ref_tree.body[:1] if ast.get_docstring(ref_tree) is not None else []
+        last = max((_span(n)[1] for n in ref_imports or docstring), default=0)
         spans.setdefault((last, last), []).extend(new_imports)
     lines = list(ref_lines)
     for (start, end), texts in sorted(spans.items(), reverse=True):

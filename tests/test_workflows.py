@@ -791,7 +791,8 @@ GRADE_CLASS = REPO / ".github" / "workflows" / "grade-class.yml"
 
 
 def class_inputs(**given) -> dict:
-    inputs = {"repos": "", "archive": "", "deadline": "", "ref": "", "shards": "2", **given}
+    inputs = {"assignment": "", "repos": "", "archive": "", "deadline": "", "ref": "",
+              "shards": "2", **given}
     values = {f"${{{{ inputs.{k} }}}}": v for k, v in inputs.items()}
     values["${{ secrets.COLLECT_TOKEN }}"] = "collect-token-secret"
     values["${{ secrets.AUTOGRADER_SECRET }}"] = given.get("secret", "")
@@ -828,6 +829,16 @@ def test_class_collect_job_runs_as_written(classroom, tmp_path):
     (fresh / ".venv").symlink_to(REPO / ".venv")
     run_step(named_step(GRADE_CLASS, "Collect"), fresh, env, values)
     assert [p.name for p in (fresh / "submissions").iterdir()] == ["zoe"]
+
+    # another assignment of the course: its own files are taken, the current one's are not
+    zip_archive(tmp_path / "submissions-archive", [("zoe/activations.py", b"a1"),
+                                                   ("zoe/perceptron.py", b"a2")])
+    values = class_inputs(archive="https://lms.example/export.zip", assignment="a2_perceptron")
+    other = tmp_path / "other-checkout"
+    other.mkdir()
+    (other / ".venv").symlink_to(REPO / ".venv")
+    run_step(named_step(GRADE_CLASS, "Collect"), other, env, values)
+    assert [p.name for p in (other / "submissions" / "zoe").iterdir()] == ["perceptron.py"]
 
     # dispatch inputs are data: a deadline that is a shell command stays a (bad) deadline
     values = class_inputs(repos=str(classroom["roster"]), deadline="$(touch pwned)")

@@ -7,6 +7,7 @@ computes the gradient by hand.
 """
 
 import importlib.util
+import itertools
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,7 @@ def test_gradient_descent_lowers_the_loss_on_house_prices(a2):
     w, b, losses = a2.descent.gradient_descent(Z, price, lr=0.1, steps=100)
 
     assert len(losses) == 101, f"100 steps give 101 losses, got {len(losses)}"
-    assert all(later <= earlier * (1 + 1e-12) for earlier, later in zip(losses, losses[1:])), (
+    assert all(later <= earlier * (1 + 1e-12) for earlier, later in itertools.pairwise(losses)), (
         "with standardized inputs and lr = 0.1 the loss must fall at every step; does your "
         "step go against the gradient (w - lr ∂E/∂w)?"
     )

@@ -12,6 +12,7 @@ call where they share a verdict, to keep the suite fast.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 
@@ -741,7 +742,7 @@ def test_gradient_descent_converges_to_the_least_squares_solution(a2, lr_times_l
                         f"{what} must converge to the least-squares bias", rtol=tolerance,
                         atol=tolerance * scale)
     slack = TOLERANCE[dtype] * losses[0]
-    expect(all(later <= earlier + slack for earlier, later in zip(losses, losses[1:])),
+    expect(all(later <= earlier + slack for earlier, later in itertools.pairwise(losses)),
            f"{what}: below lr = 2 / λ_max the loss of a quadratic falls at every step")
     expect_array_close(losses[-1:], [_loss64(X, t, w_star, b_star)],
                        f"{what}: the last loss must be the least-squares minimum of E",
@@ -752,14 +753,21 @@ def test_gradient_descent_converges_to_the_least_squares_solution(a2, lr_times_l
 def test_gradient_descent_diverges_above_two_over_lambda_max(a2, dtype, rng):
     X, t = _standardized_case(rng, 20, 3, dtype)
     steps = 40
-    lr = 2.2 / _hessian_eigenvalues64(X)[-1]
-    w, b, losses = _descent_result(a2.descent.gradient_descent(X, t, lr=lr, steps=steps),
-                                   dtype, 3, steps)
+    A = np.column_stack([_np(X), np.ones(20)])
+    eigenvalues, eigenvectors = np.linalg.eigh(A.T @ A / 20)
+    lr = 2.2 / eigenvalues[-1]
+    # Start off the minimiser along the steepest direction of E: every step multiplies that
+    # offset by 1 - lr λ_max = -1.2, and the loss above the minimum by 1.44.
+    w_star, b_star = _least_squares64(X, t)
+    w0 = _tensor(w_star + eigenvectors[:-1, -1], dtype)
+    b0 = _tensor(b_star + eigenvectors[-1, -1], dtype)
+    w, b, losses = _descent_result(
+        a2.descent.gradient_descent(X, t, lr=lr, steps=steps, w0=w0, b0=b0), dtype, 3, steps)
     what = "gradient_descent with lr = 2.2 / λ_max"
     expect(losses[-1] > 1e3 * losses[0] and losses[-1] > losses[-2],
            f"{what} must diverge: the loss grows step after step (the steps overshoot). Take "
            "every step with the given lr: no clipping, no normalising of the gradient")
-    _expect_descent_matches((w, b, losses), _descent64(X, t, lr, steps, None, 0.0), dtype, 3,
+    _expect_descent_matches((w, b, losses), _descent64(X, t, lr, steps, w0, b0), dtype, 3,
                             steps, what)
 
     # Far too large: the loss overflows to inf and then NaN. Still no error, every entry there.
