@@ -156,8 +156,9 @@ def _impls(config, assignment: course.Assignment) -> list:
     """The implementations of ``assignment`` under test (its stubs unless --impl named some)."""
     found = config.stash[_IMPLS]
     if assignment.name not in found:
-        found[assignment.name] = [Implementation(assignment.stubs.name, [assignment.stubs],
-                                                 assignment.modules, assignment.init_file)]
+        name, paths = _parse_impl(str(assignment.stubs), assignment)
+        found[assignment.name] = [Implementation(name, paths, assignment.modules,
+                                                 assignment.init_file)]
     return found[assignment.name]
 
 

@@ -10,6 +10,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _assignments(args) -> int:
+    from autograder import assignment
+
+    try:
+        current = assignment.current()
+    except assignment.ManifestError:
+        current = None
+    for item in assignment.all_assignments():
+        mark = "*" if item.name == current else " "
+        modules = ", ".join(f"{m.name}.py" for m in item.modules.values())
+        notebook = f" + {item.notebook}" if item.notebook else ""
+        print(f"{mark} {item.name:<20} {item.title}\n    {modules}{notebook}")
+    if current:
+        print("(* the current assignment: commands without --assignment take it)")
+    return 0
+
+
 def _generate_stubs(args) -> int:
     _instructor_only("solutions")
     from . import stubs
@@ -159,6 +176,10 @@ ASSIGNMENT_HELP = ("the assignment (default: [tool.autograder] current-assignmen
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser(
+        "assignments", help="list the course's assignments (their manifests) and the current one")
+    listing.set_defaults(handler=_assignments)
 
     generate = commands.add_parser(
         "generate-stubs", help="regenerate the student stubs from solutions/"

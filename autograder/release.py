@@ -3,8 +3,9 @@
 What ships is chosen positively, by the list in ``plan``: the assignment folder (stubs, public
 tests, handout, notebook), ``datasets/``, the root ``conftest.py`` (the seam), the grader's
 package without what only instructors have, the rubric's public entries, the pinned
-requirements, ``docs/student-guide.md``, the tree ``autograder/templates/student/`` (copied to
-the root) and a generated ``pyproject.toml``, ``Makefile`` and ``.gitignore``. Solutions, hidden
+requirements, the tree ``autograder/templates/student/`` (copied to the root, with
+``{{assignment}}`` and ``{{title}}`` filled in: its README, ``docs/student-guide.md`` and
+workflows) and a generated ``pyproject.toml``, ``Makefile`` and ``.gitignore``. Solutions, hidden
 suites, the zoo, this repository's own tests and CI never ship. Before anything is written the
 whole release is checked for instructor-only paths and solution markers.
 
@@ -220,7 +221,7 @@ def plan(assignment=None) -> dict[str, File]:
     files.update(_tree(REPO / "autograder", "autograder", set(INSTRUCTOR_ONLY) | {"rubrics"}))
     files[f"autograder/rubrics/{name_}.toml"] = File(public_rubric(
         assignment.rubric.read_text(encoding="utf-8")).encode())
-    for name in ("conftest.py", "requirements/grading.txt", "docs/student-guide.md"):
+    for name in ("conftest.py", "requirements/grading.txt"):
         if not (REPO / name).is_file():
             raise LeakError(f"{name}: missing, the release needs it")
         files[name] = _file(REPO / name)

@@ -8,48 +8,44 @@ one per module for the bugs), two at a time, once per session.
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from autograder import rubric
+from autograder import patches, rubric
+from autograder.assignment import load
 from autograder.runner import REPO, run_suites, suite_paths
 from autograder.scoring import load_rubric, score_records
-from autograder.seam import MODULES
 
 pytestmark = pytest.mark.slow
 
-REFERENCE = REPO / "solutions" / "a1_neurons"
-ZOO = REPO / "autograder" / "zoo" / "a1_neurons"
-
-
-def zoo_entries(kind: str) -> dict[str, Path]:
-    return {p.name: p for p in sorted((ZOO / kind).iterdir()) if p.is_dir()}
-
-
-def module_of(entry: Path) -> str:
-    files = [p.stem for p in entry.glob("*.py")]
-    assert len(files) == 1 and files[0] in MODULES, f"{entry}: one graded module file expected"
-    return files[0]
+A1 = load("a1_neurons")
+REFERENCE = A1.solutions
+MODULES = A1.module_names
+BUGS = patches.entries(A1.zoo, "bugs")
+ALTERNATIVES = patches.entries(A1.zoo, "alternatives")
 
 
 @pytest.fixture(scope="session")
-def suite_results():
+def suite_results(tmp_path_factory):
     """{'main': records of reference/stubs/alternatives, module: records of its bugs}."""
-    main_impls = [f"reference={REFERENCE}", f"stubs={REPO / 'assignments' / 'a1_neurons'}"]
-    main_impls += [f"alt-{name}={path},{REFERENCE}" for name, path in
-                   zoo_entries("alternatives").items()]
+    patched = tmp_path_factory.mktemp("zoo")
+
+    def impl(name: str, entry: patches.Entry) -> str:
+        return f"{name}={patches.apply(entry, REFERENCE, patched / entry.kind)},{REFERENCE}"
+
+    main_impls = [f"reference={REFERENCE}", f"stubs={A1.stubs}"]
+    main_impls += [impl(f"alt-{name}", entry) for name, entry in ALTERNATIVES.items()]
     jobs = {"main": (main_impls, ())}
     for module in MODULES:
-        bugs = [f"{name}={path},{REFERENCE}" for name, path in zoo_entries("bugs").items()
-                if module_of(path) == module]
+        bugs = [impl(name, entry) for name, entry in BUGS.items() if entry.module == module]
         if bugs:
             jobs[module] = (bugs, ("-m", module))
-    hidden = suite_paths("a1_neurons", ("hidden",))
+    hidden = suite_paths(A1, ("hidden",))
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            key: pool.submit(run_suites, impls, "a1_neurons",
+            key: pool.submit(run_suites, impls, A1,
                              paths=None if key == "main" else hidden, extra_args=extra)
             for key, (impls, extra) in jobs.items()
         }
@@ -90,27 +86,35 @@ def test_stubs_fail_every_graded_test_with_not_implemented_error(suite_results):
     assert not wrong, describe(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(zoo_entries("alternatives")))
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
 def test_alternative_implementation_keeps_full_marks(suite_results, name):
     failed = [r for r in records_of(suite_results, f"alt-{name}") if r["outcome"] == "failed"]
     assert not failed, describe(failed)
 
 
-@pytest.mark.parametrize("name", sorted(zoo_entries("bugs")))
+@pytest.mark.parametrize("name", sorted(BUGS))
 def test_bug_fails_a_hidden_test_of_its_module(suite_results, name):
-    module = module_of(zoo_entries("bugs")[name])
+    module = BUGS[name].module
     records = records_of(suite_results, name, key=module)
     caught = [r for r in records if r["outcome"] == "failed" and r["module"] == module]
     assert caught, f"no hidden test of {module} catches the bug zoo entry {name}"
 
 
-def test_zoos_are_big_enough_and_cover_every_module():
-    bugs, alternatives = zoo_entries("bugs"), zoo_entries("alternatives")
-    assert len(bugs) >= 25 and len(alternatives) >= 8
-    assert {module_of(p) for p in bugs.values()} == set(MODULES)
-    for entry in (*bugs.values(), *alternatives.values()):
-        doc = next(entry.glob("*.py")).read_text(encoding="utf-8").split('"""')[1]
-        assert doc.startswith(("BUG:", "ALT:")), f"{entry.name}: docstring must say what it is"
+def test_zoos_cover_every_module_with_the_entries_the_zoo_readme_lists():
+    # Exact counts: an entry that disappears (or stops being read) is noticed here.
+    assert Counter(entry.module for entry in BUGS.values()) == {
+        "activations": 24, "neuron": 9, "loss": 8, "polyfit": 10, "regularization": 8,
+        "splits": 10,
+    }
+    assert Counter(entry.module for entry in ALTERNATIVES.values()) == {
+        "activations": 10, "neuron": 3, "loss": 1, "polyfit": 3, "regularization": 3,
+        "splits": 2,
+    }
+    assert len(BUGS) == 69 and len(ALTERNATIVES) == 22
+    readme = (A1.zoo / "README.md").read_text(encoding="utf-8")
+    for kind, found in (("bug", BUGS), ("alternative", ALTERNATIVES)):
+        for name in found:
+            assert f"| {kind} | `{name}` |" in readme, f"{name}: not in the zoo README's table"
 
 
 def test_scores_reference_full_marks_and_stubs_zero(suite_results):

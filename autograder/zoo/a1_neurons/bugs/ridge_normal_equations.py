@@ -1,0 +1,44 @@
+"""BUG: fit_ridge via np.linalg.solve(Phi^T Phi + lam I, Phi^T t) in float64
+
+Forming Phi^T Phi squares the condition number: at ln lam = -18 with M = 9 the weights are off by
+~1e-6 relative, and lam = 0 no longer reproduces the least-squares fit.
+"""
+
+import numpy as np
+
+from .polyfit import design_matrix
+
+PATCHES = "regularization"
+
+
+def fit_ridge(x, t, M, lam):
+    """Minimise Ẽ(w) = ½ Σₙ (y(xₙ, w) − tₙ)² + (λ/2)‖w‖² over all M + 1 weights (w₀ too).
+
+    The minimiser solves (ΦᵀΦ + λI) w = Φᵀt, but forming ΦᵀΦ loses half the digits. Instead
+    solve the equivalent *augmented* least-squares problem
+
+        [    Φ    ]       [ t ]
+        [ √λ · I  ] w  ≈  [ 0 ]
+
+    with ``np.linalg.lstsq``. λ = 0 gives ``fit_polynomial``'s answer.
+
+    Args:
+        x: 1-D array of N inputs.
+        t: 1-D array of N targets.
+        M: the degree.
+        lam: λ ≥ 0.
+
+    Returns:
+        float64 array of shape (M + 1,).
+
+    Raises:
+        ValueError: if λ < 0.
+    """
+    if lam < 0:
+        raise ValueError(f"fit_ridge: lam must be >= 0, got {lam!r}")
+    phi = design_matrix(x, M)
+    t = np.asarray(t, dtype=np.float64)
+    if t.shape != (phi.shape[0],):
+        raise ValueError(f"fit_ridge: t must have shape ({phi.shape[0]},), got {t.shape}")
+    w = np.linalg.solve(phi.T @ phi + lam * np.eye(phi.shape[1]), phi.T @ t)
+    return w

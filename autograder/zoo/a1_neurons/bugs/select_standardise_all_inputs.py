@@ -1,0 +1,52 @@
+"""BUG: select_and_evaluate standardises x with mean/std of ALL inputs, test inputs included
+
+The standardisation statistics come from the whole data set before splitting, so the test inputs
+influence every fit and the selection (leakage through the test inputs); the returned weights also
+belong to the standardised input, not to x.
+"""
+
+# ruff: noqa: F821 (from the reference splits.py: Evaluation, train_val_test_split)
+
+import numpy as np
+
+from .loss import rms_error
+from .polyfit import predict
+from .regularization import fit_ridge
+
+PATCHES = "splits"
+
+
+def select_and_evaluate(x, t, degrees, lambdas, seed=0):
+    """The honest protocol: select (M, λ) on validation data, evaluate once on test data.
+
+    1. Split with ``train_val_test_split(len(x), seed=seed)``.
+    2. For every (M, λ): fit ``fit_ridge`` on the training split, score by validation RMS.
+    3. Choose the best pair (ties: smaller M, then larger λ); its training-split fit is the
+       final model (do not refit on training + validation).
+    4. Evaluate that model once on the test split.
+
+    Args:
+        x: 1-D array of inputs.
+        t: 1-D array of targets.
+        degrees: candidate degrees M.
+        lambdas: candidate λ ≥ 0.
+        seed: seed for the split.
+
+    Returns:
+        An ``Evaluation``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
+    x = (x - x.mean()) / x.std()  # standardise the inputs
+    train_idx, val_idx, test_idx = train_val_test_split(len(x), seed=seed)
+    best = None
+    for M in degrees:
+        for lam in lambdas:
+            w = fit_ridge(x[train_idx], t[train_idx], M, lam)
+            val_rms = float(rms_error(predict(x[val_idx], w), t[val_idx]))
+            key = (val_rms, M, -lam)
+            if best is None or key < best[0]:
+                best = (key, M, lam, w, val_rms)
+    _, M, lam, w, val_rms = best
+    test_rms = float(rms_error(predict(x[test_idx], w), t[test_idx]))
+    return Evaluation(M, lam, w, val_rms, test_rms, train_idx, val_idx, test_idx)

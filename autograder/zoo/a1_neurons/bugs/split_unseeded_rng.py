@@ -1,0 +1,49 @@
+"""BUG: train_val_test_split ignores the seed: np.random.default_rng() without it
+
+A fresh OS-seeded generator each call: the same seed gives a different split every time, so nothing
+is reproducible.
+"""
+
+import math
+
+import numpy as np
+
+PATCHES = "splits"
+
+
+def train_val_test_split(n, val_frac=0.2, test_frac=0.2, seed=0):
+    """Split the indices 0..n−1 at random into training, validation and test sets.
+
+    Use a local generator, ``np.random.default_rng(seed)``, never the global ``np.random``
+    state: the same seed gives the same split, different seeds different splits.
+
+    Args:
+        n: number of examples, n ≥ 1.
+        val_frac: fraction of examples for validation, in [0, 1).
+        test_frac: fraction of examples for testing, in [0, 1); val_frac + test_frac < 1.
+        seed: seed of the local generator.
+
+    Returns:
+        (train_idx, val_idx, test_idx): integer arrays, pairwise disjoint, together holding
+        every index exactly once; |len(test_idx) − test_frac·n| < 1, likewise for validation,
+        and train_idx is never empty.
+
+    Raises:
+        ValueError: for a fraction outside [0, 1), fractions summing to ≥ 1, or n < 1.
+    """
+    for name, frac in (("val_frac", val_frac), ("test_frac", test_frac)):
+        if not 0 <= frac < 1:
+            raise ValueError(f"train_val_test_split: {name} must lie in [0, 1), got {frac!r}")
+    if not val_frac + test_frac < 1:
+        raise ValueError(
+            f"train_val_test_split: val_frac + test_frac must be < 1, got {val_frac + test_frac!r}"
+        )
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"train_val_test_split: n must be a positive integer, got {n!r}")
+    n = int(n)
+    n_test, n_val = round(test_frac * n), round(val_frac * n)
+    if n_test + n_val >= n:  # rounding up took the last training example: round down instead
+        n_test, n_val = math.floor(test_frac * n), math.floor(val_frac * n)
+    order = np.random.default_rng().permutation(n)
+    test_idx, val_idx, train_idx = np.split(order, [n_test, n_test + n_val])
+    return train_idx, val_idx, test_idx
