@@ -23,7 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from autograder import assignment as course
-from autograder import grade, report
+from autograder import grade, patches, report
 from autograder.sandbox import DEFAULT_UID
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,27 +40,38 @@ class Case:
 
 
 def cases(assignment) -> list[Case]:
+    """The reference, the stubs, the bugs and alternatives (patches of the reference: their
+    overlay is the patch file) and the hostile submissions (folders laid over their base)."""
     zoo = course.resolve(assignment).zoo
     found = [Case("reference", "reference", "reference"), Case("stubs", "stubs", "stubs")]
-    for kind, folder in (("bug", "bugs"), ("alternative", "alternatives"), ("hostile", "hostile")):
-        for path in sorted((zoo / folder).iterdir()) if (zoo / folder).is_dir() else []:
-            if not path.is_dir():
-                continue
-            expect = {}
-            if (path / "expect.toml").is_file():
-                expect = tomllib.loads((path / "expect.toml").read_text(encoding="utf-8"))
-            found.append(Case(path.name, kind, expect.get("base", "reference"), path, expect))
+    for kind, folder in (("bug", "bugs"), ("alternative", "alternatives")):
+        for name, entry in patches.entries(zoo, folder).items():
+            description = entry.summary.split(":", 1)[1].strip()
+            found.append(Case(name, kind, "reference", entry.path, {"description": description}))
+    hostile = zoo / "hostile"
+    for path in sorted(hostile.iterdir()) if hostile.is_dir() else []:
+        if not path.is_dir():
+            continue
+        expect = {}
+        if (path / "expect.toml").is_file():
+            expect = tomllib.loads((path / "expect.toml").read_text(encoding="utf-8"))
+        found.append(Case(path.name, "hostile", expect.get("base", "reference"), path, expect))
     return found
 
 
 def materialize(case: Case, assignment, target: Path) -> Path:
-    """The case as a submission folder: the base's modules with the overlay on top."""
+    """The case as a submission folder: the base's modules with the overlay on top (a bug or
+    alternative: its patched module; a hostile submission: every file of its folder)."""
     assignment = course.resolve(assignment)
     base = assignment.solutions if case.base == "reference" else assignment.stubs
     target.mkdir(parents=True)
     for module in assignment.modules:
         shutil.copy2(base / f"{module}.py", target / f"{module}.py")
-    if case.overlay is not None:
+    if case.kind in ("bug", "alternative"):
+        entry = patches.read_entry(case.overlay)
+        (target / f"{entry.module}.py").write_text(
+            patches.patched_source(entry, assignment.solutions), encoding="utf-8")
+    elif case.overlay is not None:
         for item in case.overlay.iterdir():
             if item.name == "expect.toml":
                 continue

@@ -5,8 +5,8 @@
 
 Makes ``--count`` synthetic submissions in a temporary folder (the reference solution, the
 untouched stubs, and mixtures: the reference with one to three modules replaced by bug-zoo
-entries or left as stubs; deterministic for a given ``--seed``) and prints one table, every row
-measured in this run on those submissions:
+entries (applied to the reference) or left as stubs; deterministic for a given ``--seed``) and
+prints one table, every row measured in this run on those submissions:
 
 * the naive loop: a fresh ``python -m pytest <public> <hidden> --impl DIR --sandboxed`` process
   per submission, one after the other, exactly as ``autograder grade`` starts it
@@ -41,33 +41,36 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import patches
+
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "a1_neurons"
 MODULES = ("activations", "neuron", "loss", "polyfit", "regularization", "splits")
 REFERENCE = REPO / "solutions" / ASSIGNMENT
 STUBS = REPO / "assignments" / ASSIGNMENT
-BUGS = REPO / "autograder" / "zoo" / ASSIGNMENT / "bugs"
+ZOO = REPO / "autograder" / "zoo" / ASSIGNMENT
 NOTEBOOK = REFERENCE / "experiments.ipynb"
 
 
 # ---------------------------------------------------------------- the synthetic class
 
 
-def bug_zoo() -> dict[str, list[Path]]:
-    """module -> the bug-zoo files that replace it (one module file per bug)."""
+def bug_zoo(directory: Path) -> dict[str, list[Path]]:
+    """module -> the module files that replace it: each bug-zoo entry applied to the reference,
+    written to ``directory/<bug>/<module>.py``."""
     bugs: dict[str, list[Path]] = {module: [] for module in MODULES}
-    for folder in sorted(p for p in BUGS.iterdir() if p.is_dir()):
-        for module in MODULES:
-            if (folder / f"{module}.py").is_file():
-                bugs[module].append(folder / f"{module}.py")
+    for entry in patches.entries(ZOO, "bugs").values():
+        folder = patches.apply(entry, REFERENCE, directory)
+        bugs[entry.module].append(folder / f"{entry.module}.py")
     return bugs
 
 
-def plan_submissions(count: int, seed: int) -> list[dict[str, Path]]:
-    """For each submission, module -> the file it gets. The first is the reference, the second
-    the stubs; of the rest a tenth each are the reference and the stubs and the others mixtures."""
+def plan_submissions(count: int, seed: int,
+                     bugs: dict[str, list[Path]]) -> list[dict[str, Path]]:
+    """For each submission, module -> the file it gets (a bug from ``bugs``, see ``bug_zoo``).
+    The first is the reference, the second the stubs; of the rest a tenth each are the
+    reference and the stubs and the others mixtures."""
     rng = random.Random(seed)
-    bugs = bug_zoo()
     reference = {m: REFERENCE / f"{m}.py" for m in MODULES}
     stubs = {m: STUBS / f"{m}.py" for m in MODULES}
     plans = []
@@ -91,7 +94,7 @@ def describe(plan: dict[str, Path]) -> str:
         return "reference"
     if all(path.parent == STUBS for path in plan.values()):
         return "stubs"
-    parts = [f"bug:{path.parent.name}" if path.parent.parent == BUGS else f"stub:{module}"
+    parts = [f"stub:{module}" if path.parent == STUBS else f"bug:{path.parent.name}"
              for module, path in plan.items() if path.parent != REFERENCE]
     return "+".join(parts)
 
@@ -101,12 +104,13 @@ def make_submissions(directory: Path, count: int = 200, seed: int = 0) -> dict[s
     return student id -> what it is made of (see ``describe``)."""
     directory.mkdir(parents=True, exist_ok=True)
     made = {}
-    for index, plan in enumerate(plan_submissions(count, seed)):
-        student = directory / f"student-{index:03d}"
-        student.mkdir()
-        for module, source in plan.items():
-            shutil.copyfile(source, student / f"{module}.py")
-        made[student.name] = describe(plan)
+    with tempfile.TemporaryDirectory(prefix="batch-throughput-bugs-") as bugs:
+        for index, plan in enumerate(plan_submissions(count, seed, bug_zoo(Path(bugs)))):
+            student = directory / f"student-{index:03d}"
+            student.mkdir()
+            for module, source in plan.items():
+                shutil.copyfile(source, student / f"{module}.py")
+            made[student.name] = describe(plan)
     return made
 
 

@@ -42,14 +42,16 @@ def test_same_seed_same_class_other_seed_other_class(bench, tmp_path):
 
 
 def test_every_submission_is_reference_stubs_or_zoo_files(bench, tmp_path):
-    made = bench.make_submissions(tmp_path, 60, seed=0)
-    assert len(made) == 60 and sorted(made) == sorted(p.name for p in tmp_path.iterdir())
+    students = tmp_path / "class"
+    made = bench.make_submissions(students, 60, seed=0)
+    assert len(made) == 60 and sorted(made) == sorted(p.name for p in students.iterdir())
     assert made["student-000"] == "reference" and made["student-001"] == "stubs"
     mixtures = [kind for kind in made.values() if kind not in ("reference", "stubs")]
     assert len(mixtures) > 30 and any("bug:" in kind for kind in mixtures)
-    bugs = bench.bug_zoo()
+    bugs = bench.bug_zoo(tmp_path / "bugs")
+    assert all(bugs.values()), "every module has bugs to draw from"
     for student, kind in made.items():
-        folder = tmp_path / student
+        folder = students / student
         assert sorted(p.name for p in folder.iterdir()) == sorted(f"{m}.py" for m in MODULES)
         changed = 0
         for module in MODULES:

@@ -4,6 +4,7 @@ determinism, the secret seed, and the sandbox's basic guarantees."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import collect, flags, grade, report, scoring, wire
+from autograder import collect, flags, grade, patches, report, scoring, wire
 from autograder.assignment import load
 from autograder.sandbox import SandboxImplementation
 
@@ -55,7 +56,8 @@ def test_unusable_arguments_exit_2_with_one_line(args, problem):
 def graded_bug(tmp_path_factory):
     """A submission with one realistic bug, graded twice through the command line."""
     tmp = tmp_path_factory.mktemp("graded")
-    submission = submission_from(tmp, ZOO / "bugs" / "design_vander_decreasing")
+    bug = patches.read_entry(ZOO / "bugs" / "design_vander_decreasing.py")
+    submission = submission_from(tmp, patches.apply(bug, REFERENCE, tmp / "zoo"))
     (submission / "conftest.py").write_text("raise SystemExit('not mine')\n")
     outputs = []
     for run in range(2):
@@ -194,6 +196,8 @@ def test_wire_refuses_objects_that_are_not_plain_data():
 @pytest.mark.slow
 def test_student_code_runs_only_in_the_sandbox_process(tmp_path):
     submission = submission_from(tmp_path)
+    with (submission / "activations.py").open("a", encoding="utf-8") as module:
+        module.write("\n\ndef where_am_i():\n    import os\n\n    return os.getpid()\n")
     impl = SandboxImplementation("s", [submission], load("a1_neurons").modules, INIT)
     try:
         x = torch.linspace(-3, 3, 7, requires_grad=True)
@@ -203,6 +207,9 @@ def test_student_code_runs_only_in_the_sandbox_process(tmp_path):
         loaded = [m for m in list(sys.modules.values())
                   if str(getattr(m, "__file__", "") or "").startswith(str(submission))]
         assert loaded == []
-        assert impl.sandbox.process.pid != __import__("os").getpid()
+        # the student's own code reports the process it runs in: not this one
+        where = impl.activations.where_am_i()
+        assert isinstance(where, int) and where != os.getpid()
+        assert impl.sandbox.process.poll() is None, "the worker process is alive"
     finally:
         impl.close()

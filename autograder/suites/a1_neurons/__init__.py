@@ -1,1 +1,2 @@
-"""Hidden suite of a1_neurons: every line of the contract in shared/spec/a1_neurons.md."""
+"""Hidden suite of a1_neurons: every line of the contract (the handout and the docstrings of
+solutions/a1_neurons/)."""
