@@ -102,16 +102,16 @@ class Fingerprint:
         for extra in (assignment.source_notebook or assignment.manifest,
                       REPO / "autograder" / "nbgrader_config.py"):
             scoring.update(extra.read_bytes() if extra.is_file() else b"")
-        for name in SCORING_CODE:
-            file = REPO / "autograder" / f"{name}.py"
-            scoring.update(file.read_bytes() if file.is_file() else b"")
+        for name in SCORING_CODE:  # a module, or a package (every file of it)
+            base = REPO / "autograder" / name
+            for file in [base.with_suffix(".py"), *sorted(base.glob("*.py"))]:
+                scoring.update(file.read_bytes() if file.is_file() else b"")
         return cls(code.hexdigest()[:16], scoring.hexdigest()[:16])
 
 
 # the grader's files that decide a module's test records, and those that turn them into scores
-GRADING_CODE = ("assignment", "seam", "sandbox", "wire", "worker", "zygote", "session",
-                "dependencies",
-                "forkserver", "pytest_report", "runner", "collect")
+GRADING_CODE = ("assignment", "seam", "sandbox", "wire", "worker", "confine", "zygote",
+                "session", "dependencies", "forkserver", "pytest_report", "runner", "collect")
 SCORING_CODE = ("scoring", "flags", "report", "grade", "notebook")
 
 

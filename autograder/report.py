@@ -12,7 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from autograder import __version__, notebook
+from autograder import __version__
+from autograder import assignment as course
+from autograder.notebook.feedback import MODULE as NOTEBOOK_MODULE
 from autograder.scoring import TestScore, format_table, module_order, module_table
 
 
@@ -49,7 +51,7 @@ def _number(scores: list[TestScore], MODULES: tuple[str, ...]) -> dict[int, str]
     numbers, counters = {}, {}
     for index, test in enumerate(scores):
         module_index = (MODULES.index(test.module) + 1 if test.module in MODULES
-                        else len(MODULES) + 1 if test.module == notebook.MODULE else 0)
+                        else len(MODULES) + 1 if test.module == NOTEBOOK_MODULE else 0)
         counters[module_index] = counters.get(module_index, 0) + 1
         numbers[index] = f"{module_index}.{counters[module_index]}"
     return numbers
@@ -112,7 +114,7 @@ def _module_points(scores: list[TestScore], modules) -> dict[str, dict[str, floa
 
 
 def markdown(outcome: Outcome) -> str:
-    modules = [t for t in outcome.scores if t.module != notebook.MODULE]
+    modules = [t for t in outcome.scores if t.module != NOTEBOOK_MODULE]
     public = [t for t in modules if t.suite == "public"]
     hidden = [t for t in modules if t.suite == "hidden"]
     table = module_table(public, outcome.modules)
@@ -149,7 +151,7 @@ def markdown(outcome: Outcome) -> str:
     if outcome.skipped:
         lines += ["", f"{len(outcome.skipped)} GPU parity tests were skipped (no CUDA here) "
                   "and do not count."]
-    lines += notebook.markdown_lines(outcome)
+    lines += _notebook_markdown(outcome)
     lines += [f"_{note}_" for note in outcome.notes]
     return "\n".join(lines) + "\n"
 
@@ -163,9 +165,9 @@ def _escape(text: str) -> str:
 
 
 def terminal(outcome: Outcome, title: str) -> str:
-    lines = [format_table(title, [t for t in outcome.scores if t.module != notebook.MODULE],
+    lines = [format_table(title, [t for t in outcome.scores if t.module != NOTEBOOK_MODULE],
                           outcome.modules),
-             *notebook.terminal_lines(outcome),
+             *_notebook_terminal(outcome),
              f"score: {outcome.score:g} / {outcome.max_score:g}"]
     if outcome.skipped:
         lines.append(f"({len(outcome.skipped)} GPU parity tests skipped: no CUDA; not counted)")
@@ -192,3 +194,67 @@ def junit_xml(outcome: Outcome) -> bytes:
                                         message=(test.messages or ["failed"])[0][:500])
                 failure.text = _test_output(test)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# -- the notebook part's lines ----------------------------------------------------------------
+
+def _name(outcome) -> str:
+    """The notebook's file name in the assignment that ``outcome`` grades."""
+    try:
+        return course.load(outcome.assignment).notebook or "notebook"
+    except course.ManifestError:
+        return "notebook"
+
+
+def _notebook_markdown(outcome) -> list[str]:
+    """The notebook's section of the student's summary."""
+    info = outcome.extra.get("notebook")
+    if info is None:
+        return []
+    parts = outcome.extra["parts"]
+    lines = ["", f"## {outcome.assignment}: notebook ({_name(outcome)})", "",
+             f"Graded parts: modules {parts['modules']}, notebook {parts['notebook']}.", ""]
+    if info["status"] != "graded":
+        return [*lines, f"The notebook was not graded: {_escape(info['detail'])}."]
+    tests = [t for t in outcome.scores if t.module == NOTEBOOK_MODULE]
+    public = [t for t in tests if t.suite == "public"]
+    hidden = [t for t in tests if t.suite == "hidden"]
+    if public:
+        earned, possible = sum(t.score for t in public), sum(t.max_score for t in public)
+        lines.append(f"Public checks: {sum(t.status == 'passed' for t in public)}/{len(public)} "
+                     f"passed, {earned:g}/{possible:g} points.")
+        for test in public:
+            if test.status == "failed":
+                lines.append(f"- **{test.name}**: {_escape(test.messages[0])}")
+    if hidden:
+        lines.append(f"{len(hidden)} checks with hidden tests also ran; their results are "
+                     "released after the due date.")
+    pending = outcome.extra.get("pending", [])
+    if pending:
+        total = sum(p["max_score"] for p in pending)
+        unanswered = [p["name"] for p in pending if not p["answered"]]
+        lines.append(f"Written answers: {len(pending)} ({total:g} points), graded by hand; "
+                     "not included in the score above.")
+        if unanswered:
+            lines.append(f"Unanswered: {_escape(', '.join(unanswered))}.")
+    return lines
+
+
+def _notebook_terminal(outcome) -> list[str]:
+    """The notebook's lines of the instructor's table."""
+    info = outcome.extra.get("notebook")
+    if info is None:
+        return []
+    parts = outcome.extra["parts"]
+    lines = [f"parts: modules {parts['modules']}, notebook {parts['notebook']}"]
+    if info["status"] != "graded":
+        return [*lines, f"notebook: not graded: {info['detail']}"]
+    tests = [t for t in outcome.scores if t.module == NOTEBOOK_MODULE]
+    cells = {suite: ([t for t in tests if t.suite == suite]) for suite in ("public", "hidden")}
+    row = "  ".join(f"{suite} {sum(t.score for t in rows):.2f}/{sum(t.max_score for t in rows):.2f}"
+                    for suite, rows in cells.items())
+    return [*lines, f"notebook ({_name(outcome)}): checked cells {row}; written answers pending: "
+            f"{info['pending_max_score']:g} points ({len(outcome.extra.get('pending', []))} "
+            "answers, graded by hand)"]
+
+

@@ -1,0 +1,30 @@
+"""BUG: gradient_descent updates w but never b: the bias stays at b0
+
+The bias gradient is computed and dropped. The model is then forced through b0 (0 by default):
+on house prices in the hundreds of thousands it cannot even learn the average price.
+"""
+
+# ruff: noqa: F821 (from the reference descent.py: mse_loss, mse_gradient)
+
+import torch
+
+PATCHES = "descent"
+
+
+def gradient_descent(X: torch.Tensor, t: torch.Tensor, lr: float = 0.1, steps: int = 100,
+                     w0=None, b0=0.0):
+    """Full-batch gradient descent (b frozen)."""
+    if not lr > 0:
+        raise ValueError("gradient_descent: lr must be > 0")
+    if steps < 0:
+        raise ValueError("gradient_descent: steps must be >= 0")
+    if X.dim() != 2:
+        raise ValueError("gradient_descent: X must have shape (N, D)")
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device) if w0 is None else w0
+    b = torch.as_tensor(b0, dtype=X.dtype, device=X.device)
+    losses = [float(mse_loss(X, t, w, b))]
+    for _ in range(steps):
+        grad_w, _ = mse_gradient(X, t, w, b)
+        w = w - lr * grad_w
+        losses.append(float(mse_loss(X, t, w, b)))
+    return w, b, losses

@@ -1,0 +1,33 @@
+"""BUG: gradient_descent stops early when the loss goes up ("it diverged, no point going on")
+
+A reasonable instinct, but not the contract: the caller asked for ``steps`` steps and a list of
+steps + 1 losses, and a diverging run is exactly what the student is meant to look at.
+"""
+
+# ruff: noqa: F821 (from the reference descent.py: mse_loss, mse_gradient)
+
+import torch
+
+PATCHES = "descent"
+
+
+def gradient_descent(X: torch.Tensor, t: torch.Tensor, lr: float = 0.1, steps: int = 100,
+                     w0=None, b0=0.0):
+    """Full-batch gradient descent with an early stop."""
+    if not lr > 0:
+        raise ValueError("gradient_descent: lr must be > 0")
+    if steps < 0:
+        raise ValueError("gradient_descent: steps must be >= 0")
+    if X.dim() != 2:
+        raise ValueError("gradient_descent: X must have shape (N, D)")
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device) if w0 is None else w0
+    b = torch.as_tensor(b0, dtype=X.dtype, device=X.device)
+    losses = [float(mse_loss(X, t, w, b))]
+    for _ in range(steps):
+        grad_w, grad_b = mse_gradient(X, t, w, b)
+        w = w - lr * grad_w
+        b = b - lr * grad_b
+        losses.append(float(mse_loss(X, t, w, b)))
+        if losses[-1] > losses[-2]:
+            break
+    return w, b, losses
