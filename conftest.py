@@ -133,7 +133,8 @@ def pytest_configure(config):
     budgets = {"call_timeout": target.budgets.call, "import_timeout": target.budgets.import_}
     if config.getoption("--sandboxed"):
         from autograder import zygote
-        from autograder.sandbox import DEFAULT_UID, SandboxImplementation
+        from autograder.proxy import SandboxImplementation
+        from autograder.sandbox import DEFAULT_UID
 
         if not os.environ.get(zygote.ENV_VAR):  # workers start as forks of one process
             workers = config.stash[_ZYGOTE] = zygote.Zygote()

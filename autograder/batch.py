@@ -23,15 +23,11 @@ and seeds, so a submission gets the same results from ``batch`` as from ``grade`
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,8 +36,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import __version__, collect, grade, report, runner, scoring, zygote
+from autograder import __version__, collect, grade, report
 from autograder import assignment as course
+from autograder.forkserver import ForkServer
+from autograder.gradebook import stored_result, write_gradebook, write_result
 from autograder.pytest_report import read_records
 from autograder.sandbox import DEFAULT_UID, kill_uid
 
@@ -110,102 +108,9 @@ class Fingerprint:
 
 
 # the grader's files that decide a module's test records, and those that turn them into scores
-GRADING_CODE = ("assignment", "seam", "sandbox", "wire", "worker", "confine", "zygote",
+GRADING_CODE = ("assignment", "seam", "sandbox", "proxy", "wire", "worker", "confine", "zygote",
                 "session", "dependencies", "forkserver", "pytest_report", "runner", "collect")
 SCORING_CODE = ("scoring", "flags", "report", "grade", "notebook")
-
-
-# -- the class's results ------------------------------------------------------------------------
-
-def stored_result(out: Path, name: str) -> dict | None:
-    try:
-        data = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("extra_data"), dict) else None
-
-
-def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
-    data = report.results_json(outcome)
-    grade.atomic_write(out / "feedback" / f"{name}.md", data["output"].encode())
-    grade.atomic_write(out / "results" / f"{name}.json", json.dumps(data, indent=2).encode())
-    return data
-
-
-def gradebook_columns(modules) -> list[str]:
-    """The gradebook's columns: totals, each module's points (the assignment's order), the
-    notebook, flags and grader errors."""
-    return ["student", "score", "max_score", *modules, "notebook", "notebook_pending",
-            "flags", "grader_error"]
-
-
-def gradebook(out: Path) -> tuple[str, str]:
-    """(gradebook.csv, lms.csv) rebuilt from ``out/results``; the same bytes for the same
-    results, however they were produced (one run, a resumed run, merged shards)."""
-    rows = []
-    MODULES: list[str] = []
-    for file in sorted((out / "results").glob("*.json")):
-        name = file.stem
-        data = stored_result(out, name)
-        if data is None:
-            rows.append({"student": name, "grader_error": "results file unreadable"})
-            continue
-        extra = data["extra_data"]
-        modules = extra.get("modules", {})
-        if not MODULES:
-            MODULES[:] = (scoring.module_order(str(extra.get("assignment", "")))
-                          or [str(m) for m in modules if isinstance(modules, dict)])
-        errors = [n for n in extra.get("notes", []) if str(n).startswith("grader error")]
-        rows.append({
-            "student": name, "score": _number(data.get("score")),
-            "max_score": _number(extra.get("max_score")),
-            **{m: _number(modules.get(m, {}).get("score")) for m in MODULES},
-            "notebook": _number((extra.get("notebook") or {}).get("score"))
-            if (extra.get("notebook") or {}).get("status") == "graded" else
-            str((extra.get("notebook") or {}).get("status", "")),
-            "notebook_pending": _number((extra.get("notebook") or {}).get("pending_max_score")),
-            "flags": ";".join(sorted({str(f.get("kind")) for f in extra.get("flags", [])})),
-            "grader_error": errors[0] if errors else "",
-        })
-    book, lms = io.StringIO(), io.StringIO()
-    writer = csv.DictWriter(book, gradebook_columns(MODULES), lineterminator="\n", restval="",
-                            extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    lms_writer = csv.writer(lms, lineterminator="\n")
-    lms_writer.writerow(["student_id", "score"])
-    lms_writer.writerows([row["student"], row.get("score", "")] for row in rows)
-    return book.getvalue(), lms.getvalue()
-
-
-def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, int | float) else ""
-
-
-def write_gradebook(out: Path) -> None:
-    book, lms = gradebook(out)
-    grade.atomic_write(out / "gradebook.csv", book.encode())
-    grade.atomic_write(out / "lms.csv", lms.encode())
-
-
-def merge(shards: list[Path], out: Path) -> int:
-    """Copy the shards' results and feedback into ``out`` and rebuild its gradebook."""
-    seen: dict[str, Path] = {}
-    for shard in shards:
-        if not (shard / "results").is_dir():
-            raise BatchError(f"{shard}: not a batch output folder (no results/)")
-        for file in sorted((shard / "results").glob("*.json")):
-            if file.stem in seen and seen[file.stem].read_bytes() != file.read_bytes():
-                other = seen[file.stem].parent.parent
-                raise BatchError(f"{file.stem}: graded differently in {other} and {shard}")
-            seen[file.stem] = file
-    for name, file in seen.items():
-        grade.atomic_write(out / "results" / file.name, file.read_bytes())
-        feedback = file.parent.parent / "feedback" / f"{name}.md"
-        if feedback.is_file():
-            grade.atomic_write(out / "feedback" / feedback.name, feedback.read_bytes())
-    write_gradebook(out)
-    return len(seen)
 
 
 # -- progress ------------------------------------------------------------------------------------
@@ -244,72 +149,6 @@ def _clock(seconds: float) -> str:
 
 
 # -- the engine ----------------------------------------------------------------------------------
-
-class ForkServer:
-    """The pytest fork server and the worker zygote, started once for the whole batch."""
-
-    def __init__(self, assignment: course.Assignment, workdir: Path):
-        self.zygote = zygote.Zygote()
-        to_server_r, self._to_server = os.pipe()
-        self._from_server, from_server_w = os.pipe()
-        self.log = workdir / "forkserver.log"
-        command = [
-            sys.executable, "-m", "pytest", *map(str, runner.suite_paths(assignment)),
-            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
-            f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
-            "-q", "-s",
-            "--tb=no", "--no-header", f"--assignment={assignment.name}",
-            f"--impl=submission={workdir}", "--sandboxed",
-            "-p", "autograder.pytest_report",
-        ]
-        env = {**runner.clean_environment(), zygote.ENV_VAR: self.zygote.socket_path}
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, pass_fds=(to_server_r, from_server_w),
-                start_new_session=True)
-        os.close(to_server_r)
-        os.close(from_server_w)
-        self._pending = b""
-        ready = self.receive(timeout=300)
-        if not ready or "ready" not in ready[0]:
-            tail = self.log.read_text(errors="replace").strip().splitlines()[-5:]
-            self.close()
-            raise RuntimeError("the batch's pytest fork server did not start: "
-                               + " | ".join(tail))
-        self.zygote.wait_ready()
-
-    def submit(self, job: dict) -> None:
-        data = json.dumps(job).encode() + b"\n"
-        while data:
-            data = data[os.write(self._to_server, data):]
-
-    def receive(self, timeout: float | None) -> list[dict]:
-        import select
-
-        ready, _, _ = select.select([self._from_server], [], [], timeout)
-        if not ready:
-            return []
-        data = os.read(self._from_server, 65536)
-        if not data:
-            raise RuntimeError("the batch's pytest fork server stopped")
-        self._pending += data
-        messages = []
-        while b"\n" in self._pending:
-            line, self._pending = self._pending.split(b"\n", 1)
-            messages.append(json.loads(line))
-        return messages
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._to_server)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, 9)
-        self.process.wait()
-        with contextlib.suppress(OSError):
-            os.close(self._from_server)
-        self.zygote.close()
-
 
 @dataclass
 class Task:

@@ -122,11 +122,11 @@ def _batch(args) -> int:
 
 
 def _merge(args) -> int:
-    from . import batch
+    from . import gradebook
 
     try:
-        count = batch.merge([Path(p) for p in args.shards], Path(args.output))
-    except batch.BatchError as error:
+        count = gradebook.merge([Path(p) for p in args.shards], Path(args.output))
+    except gradebook.MergeError as error:
         raise UsageError(str(error)) from None
     print(f"merged {count} results into {args.output}; wrote gradebook.csv and lms.csv")
     return 0

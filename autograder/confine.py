@@ -1,8 +1,9 @@
 """Confinement of a process that will run student code: its own network and mount namespaces,
 a private root holding only the system and Python (with a private ``/tmp``), an unprivileged uid,
 and resource limits. The module worker (``autograder.worker``) and the notebook's kernel
-(``python -m autograder.notebook``) both call ``confine`` before they touch a submission; this
-module imports nothing heavy (no torch), so a process that does not need torch never loads it.
+(``python -m autograder.notebook.kernel``) both call ``confine`` before they touch a
+submission; this module imports nothing heavy (no torch), so a process that does not need torch
+never loads it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ grade``'s pytest process would (same items, same fixtures, same sandbox, fresh w
 module) and writes its records and sandbox events; the parent answers ``{"id", "status",
 "code"}`` when it ends, and kills it past its time limit.
 Nothing student code does can reach this process: the children talk to sandbox workers, as
-``grade`` does.
+``grade`` does. ``ForkServer`` (at the end) is the other end: how ``autograder batch`` starts the
+server and the worker zygote once for a whole class and sends them jobs.
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ import json
 import os
 import select
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from autograder import pytest_report, session, zygote
+from autograder import assignment as course
+from autograder import pytest_report, runner, session, zygote
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser):
@@ -154,3 +160,71 @@ def _run_job(pytest_session: pytest.Session, job: dict) -> None:
         tmp = Path(job["events"] + ".tmp")
         tmp.write_text(json.dumps(events), encoding="utf-8")
         os.replace(tmp, job["events"])
+
+
+# -- the client: how `autograder batch` starts and talks to the server -----------------------
+
+class ForkServer:
+    """The pytest fork server and the worker zygote, started once for the whole batch."""
+
+    def __init__(self, assignment: course.Assignment, workdir: Path):
+        self.zygote = zygote.Zygote()
+        to_server_r, self._to_server = os.pipe()
+        self._from_server, from_server_w = os.pipe()
+        self.log = workdir / "forkserver.log"
+        command = [
+            sys.executable, "-m", "pytest", *map(str, runner.suite_paths(assignment)),
+            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
+            f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
+            "-q", "-s",
+            "--tb=no", "--no-header", f"--assignment={assignment.name}",
+            f"--impl=submission={workdir}", "--sandboxed",
+            "-p", "autograder.pytest_report",
+        ]
+        env = {**runner.clean_environment(), zygote.ENV_VAR: self.zygote.socket_path}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, pass_fds=(to_server_r, from_server_w),
+                start_new_session=True)
+        os.close(to_server_r)
+        os.close(from_server_w)
+        self._pending = b""
+        ready = self.receive(timeout=300)
+        if not ready or "ready" not in ready[0]:
+            tail = self.log.read_text(errors="replace").strip().splitlines()[-5:]
+            self.close()
+            raise RuntimeError("the batch's pytest fork server did not start: "
+                               + " | ".join(tail))
+        self.zygote.wait_ready()
+
+    def submit(self, job: dict) -> None:
+        data = json.dumps(job).encode() + b"\n"
+        while data:
+            data = data[os.write(self._to_server, data):]
+
+    def receive(self, timeout: float | None) -> list[dict]:
+        import select
+
+        ready, _, _ = select.select([self._from_server], [], [], timeout)
+        if not ready:
+            return []
+        data = os.read(self._from_server, 65536)
+        if not data:
+            raise RuntimeError("the batch's pytest fork server stopped")
+        self._pending += data
+        messages = []
+        while b"\n" in self._pending:
+            line, self._pending = self._pending.split(b"\n", 1)
+            messages.append(json.loads(line))
+        return messages
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._to_server)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, 9)
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            os.close(self._from_server)
+        self.zygote.close()

@@ -1,8 +1,8 @@
-"""nbgrader's settings for the course notebooks, read by ``autograder/notebook.py``.
+"""nbgrader's settings for the course notebooks, read by ``autograder/notebook/source.py``.
 
 The same file works by hand in a course directory of nbgrader's layout, e.g.
 ``nbgrader generate_assignment <assignment> --config=/path/to/autograder/nbgrader_config.py``.
-Paths, the assignment and the student are set by ``notebook.py`` for each run, not here.
+Paths, the assignment and the student are set by ``autograder.notebook`` for each run, not here.
 """
 
 c = get_config()  # noqa: F821 - traitlets provides get_config() when it loads this file

@@ -18,7 +18,7 @@ import torch
 
 from autograder import collect, flags, grade, patches, report, scoring, wire
 from autograder.assignment import load
-from autograder.sandbox import SandboxImplementation
+from autograder.proxy import SandboxImplementation
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "a1_neurons"

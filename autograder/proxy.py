@@ -1,0 +1,332 @@
+"""Proxies that let the unchanged test suites call into the sandbox: ``SandboxImplementation``
+has the interface of ``autograder.seam.Implementation`` (``a1.activations.logistic(x)``,
+``a1.value_and_grad(...)``), but each call is encoded as plain data, run by the worker behind a
+``autograder.sandbox.Sandbox``, and its result (values, errors, gradients through
+``_RemoteGraph``) decoded into fresh objects of the grader's own types.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from autograder import wire
+from autograder.assignment import Module
+from autograder.sandbox import Sandbox, SandboxCrashError, SandboxTimeoutError
+from autograder.seam import (
+    ForbiddenAPIError,
+    ImplementationImportError,
+    InPlaceModificationError,
+)
+
+
+class StudentError(Exception):
+    """An exception of a type that does not cross the sandbox as itself."""
+
+
+_CROSSING = {cls.__name__: cls for cls in (
+    ValueError, TypeError, NotImplementedError, RuntimeError, IndexError, KeyError,
+    ZeroDivisionError, AttributeError, AssertionError, ArithmeticError, OverflowError,
+    FloatingPointError, MemoryError, RecursionError, LookupError, OSError, NameError,
+    StopIteration,
+)}
+
+
+class SandboxImplementation:
+    """The seam's interface, backed by a Sandbox."""
+
+    HANG_LIMIT = 2  # timeouts (or crashes) after which a function is no longer called
+
+    def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path,
+                 **sandbox_options):
+        self.name = name
+        self.paths = [Path(p) for p in paths]
+        self.rules = dict(modules)
+        files = {"__init__.py": Path(init_file).read_text(encoding="utf-8")}
+        for module in self.rules:
+            for directory in reversed(self.paths):  # earlier directories win
+                candidate = directory / f"{module}.py"
+                if candidate.is_file() and not candidate.is_symlink():
+                    files[f"{module}.py"] = candidate.read_text(encoding="utf-8",
+                                                                errors="replace")
+        self.sandbox = Sandbox(files, rules={m: asdict(r) | {"forbidden": sorted(r.forbidden)}
+                                             for m, r in self.rules.items()},
+                               **sandbox_options)
+        self._imported: dict[str, str | None] = {}
+        self._hangs: dict[str, int] = {}
+        self._crashes: dict[str, int] = {}
+        self._namedtuples: dict = {}
+        self._attributes: dict = {}
+        self._track_ids = itertools.count(1)
+        self.group: str | None = None  # the module whose tests run now
+        self._group_starts: list[tuple[int, str | None]] = []
+
+    @property
+    def events(self) -> list[dict]:
+        return self.sandbox.events
+
+    def start_group(self, module: str | None) -> None:
+        """Tests of ``module`` follow: give them a fresh worker and fresh limits, so that
+        what the tests of another module did (imports, patches, hangs) cannot change them."""
+        if self.group is not None or self._group_starts:
+            self.sandbox.close()
+            self._imported.clear()
+            self._hangs.clear()
+            self._crashes.clear()
+            self._attributes.clear()
+        self.group = module
+        self._group_starts.append((len(self.sandbox.events), module))
+
+    def grouped_events(self) -> list[dict]:
+        """Every event, with the module whose tests were running (``group``)."""
+        events = []
+        for index, event in enumerate(self.sandbox.events):
+            group = None
+            for start, module in self._group_starts:
+                if start <= index:
+                    group = module
+            events.append({**event, "group": group})
+        return events
+
+    def module(self, name: str):
+        if name not in self.rules:
+            raise AttributeError(f"the assignment has no graded module {name!r}")
+        if name not in self._imported:
+            self._imported[name] = None
+            try:
+                reply, _ = self.sandbox.request({"op": "import", "module": name}, [],
+                                                self.sandbox.import_timeout, f"import of {name}.py")
+                if "error" in reply:
+                    self._imported[name] = reply["error"]["message"]
+            except (SandboxTimeoutError, SandboxCrashError) as error:
+                self._record(type(error), name, str(error))
+                self._imported[name] = f"{name}.py cannot be imported: {error}"
+        problem = self._imported[name]
+        if problem:
+            message = problem.split(": ", 1)[1] if problem.startswith(
+                "ImplementationImportError: ") else problem
+            raise ImplementationImportError(message)
+        return ProxyModule(self, name)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.module(name)
+
+    def _record(self, error_type, module: str, message: str) -> None:
+        if error_type is SandboxTimeoutError:
+            kind = "timeout"
+        elif "exited during" in message:  # os._exit / sys.exit from the submission
+            kind = "tampering"
+        else:
+            kind = "resource-limit"
+        self.sandbox.events.append({"kind": kind, "module": module, "message": message})
+
+    def call(self, module: str, function: str, args, kwargs, grad: bool = False):
+        # A hang or crash is charged to the function together with the functions passed to
+        # it: neuron_forward(activation=logistic) hanging in logistic must not block
+        # neuron_forward with no activation.
+        passed = sorted(repr(ref) for ref in (_function_ref(v) for v in (*args, *kwargs.values())
+                                               if callable(v)) if ref is not None)
+        key = f"{module}.{function}" + (f"[{', '.join(passed)}]" if passed else "")
+        if self._hangs.get(key, 0) >= self.HANG_LIMIT:
+            raise SandboxTimeoutError(
+                f"{key} did not finish within {self.sandbox.call_timeout:g} s on "
+                f"{self.HANG_LIMIT} earlier calls; not called again")
+        if self._crashes.get(key, 0) >= self.HANG_LIMIT:
+            raise SandboxCrashError(
+                f"{key} killed the submission's process on {self.HANG_LIMIT} earlier calls; "
+                "not called again")
+        buffers: list[bytes] = []
+        grad_inputs = [t for t in wire.data_leaves([list(args), dict(kwargs)])
+                       if isinstance(t, torch.Tensor) and t.requires_grad]
+        track = next(self._track_ids) if grad_inputs and not grad and torch.is_grad_enabled(
+            ) else 0
+        header = {"op": "call", "module": module, "function": function, "grad": grad,
+                  "track": track, "grad_enabled": torch.is_grad_enabled(),
+                  "args": wire.encode(list(args), buffers, _function_ref),
+                  "kwargs": wire.encode(dict(kwargs), buffers, _function_ref)}
+        reply, out = self._request(header, buffers, key, module)
+        try:
+            leaves = list(wire.data_leaves([list(args), dict(kwargs)]))
+            for index, out_index in reply.get("mutated", {}).items():
+                _write_back(leaves[int(index)], out[out_index])
+            result = wire.decode(reply["result"], out, None, self._namedtuples)
+        except (wire.WireError, ValueError, TypeError, KeyError, IndexError) as error:
+            self.sandbox.events.append({"kind": "suspicious-code", "module": module,
+                                        "message": f"{key} sent back malformed data: {error}"})
+            raise StudentError(f"{key} returned data the grader cannot read") from None
+        if reply.get("global_rng"):
+            # The submission used or changed numpy's/torch's global random state over there;
+            # advance ours so a test that watches the global state here sees it too.
+            np.random.random()
+            torch.rand(1)
+        if reply.get("tracked"):
+            result = self._connect(result, grad_inputs, track, key, module)
+        return result
+
+    def _request(self, header, buffers, key: str, module: str):
+        try:
+            reply, out = self.sandbox.request(header, buffers, self.sandbox.call_timeout, key)
+        except SandboxTimeoutError as error:
+            self._hangs[key] = self._hangs.get(key, 0) + 1
+            self._record(SandboxTimeoutError, module, str(error))
+            raise
+        except SandboxCrashError as error:
+            self._crashes[key] = self._crashes.get(key, 0) + 1
+            self._record(SandboxCrashError, module, str(error))
+            raise
+        if "error" in reply:
+            if reply["error"].get("original") in ("MemoryError", "RecursionError"):
+                self.sandbox.close()  # a fresh worker for the next call: no leftover state
+            raise _rebuild_error(reply["error"], module)
+        return reply, out
+
+    def _connect(self, result, grad_inputs, track: int, key: str, module: str):
+        """Make the outputs differentiable here: their backward asks the sandbox."""
+        outputs = [t for t in wire.data_leaves(result)
+                   if isinstance(t, torch.Tensor) and t.requires_grad]
+        detached = tuple(t.detach() for t in outputs)
+        connected = _RemoteGraph.apply(self, track, key, module, detached, *grad_inputs)
+        if not isinstance(connected, tuple):
+            connected = (connected,)
+        return _substitute(result, {id(old): new for old, new in zip(outputs, connected,
+                                                                      strict=True)})
+
+    def backward(self, track: int, grad_outputs, key: str, module: str):
+        buffers: list[bytes] = []
+        header = {"op": "backward", "track": track,
+                  "grad_outputs": wire.encode(list(grad_outputs), buffers)}
+        reply, out = self._request(header, buffers, f"backward of {key}", module)
+        return wire.decode(reply["result"], out)
+
+    def attribute(self, module: str, name: str):
+        """A proxy for a function, or a local twin of a named-tuple class, of the submission."""
+        key = (module, name)
+        if key not in self._attributes:
+            reply, _ = self.sandbox.request({"op": "attr", "module": module, "name": name}, [],
+                                            self.sandbox.call_timeout, f"{module}.{name}")
+            if "error" in reply:
+                raise _rebuild_error(reply["error"], module)
+            if reply.get("kind") == "namedtuple":
+                fields = tuple(str(f) for f in reply["fields"])
+                twin = self._namedtuples.setdefault(
+                    (reply["name"], fields), wire.plain_namedtuple(reply["name"], fields))
+                self._attributes[key] = twin
+            else:
+                self._attributes[key] = ProxyFunction(self, module, name)
+        return self._attributes[key]
+
+    def restart(self) -> None:
+        """A fresh worker for the next call: nothing a previous call cached survives."""
+        self.sandbox.close()
+
+    def value_and_grad(self, function, *args, **kwargs):
+        if not isinstance(function, ProxyFunction):
+            raise TypeError("value_and_grad needs a function of the implementation")
+        result, grads = self.call(function.module, function.name, args, kwargs, grad=True)
+        return result, tuple(grads)
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+    def __repr__(self) -> str:
+        return f"SandboxImplementation({self.name!r})"
+
+
+class _RemoteGraph(torch.autograd.Function):
+    """Autograd node whose backward runs in the sandbox, on the graph the call built there."""
+
+    @staticmethod
+    def forward(ctx, impl, track, key, module, outputs, *inputs):
+        ctx.remote = (impl, track, key, module)
+        ctx.input_meta = [(t.dtype, t.device, t.shape) for t in inputs]
+        return tuple(t.clone() for t in outputs)
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        impl, track, key, module = ctx.remote
+        grads = impl.backward(track, grad_outputs, key, module)
+        checked = []
+        for grad, (dtype, device, shape) in zip(grads, ctx.input_meta, strict=True):
+            if grad is not None and (grad.dtype != dtype or tuple(grad.shape) != tuple(shape)):
+                grad = None  # malformed: treat as no gradient rather than crash the grader
+            checked.append(grad.to(device) if grad is not None else None)
+        return (None, None, None, None, None, *checked)
+
+
+def _substitute(value, replacements: dict[int, torch.Tensor]):
+    if isinstance(value, torch.Tensor):
+        return replacements.get(id(value), value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(_substitute(v, replacements) for v in value))
+    if isinstance(value, list | tuple):
+        return type(value)(_substitute(v, replacements) for v in value)
+    if isinstance(value, dict):
+        return {k: _substitute(v, replacements) for k, v in value.items()}
+    return value
+
+
+class ProxyModule:
+    def __init__(self, impl: SandboxImplementation, name: str):
+        self._impl, self._name = impl, name
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return self._impl.attribute(self._name, attribute)
+
+
+class ProxyFunction:
+    def __init__(self, impl: SandboxImplementation, module: str, name: str):
+        self.impl, self.module, self.name = impl, module, name
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self.impl.call(self.module, self.name, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<sandboxed {self.module}.{self.name}>"
+
+
+def _function_ref(value):
+    if isinstance(value, ProxyFunction):
+        return wire.FunctionRef(value.module, value.name)
+    return wire.torch_function_ref(value)
+
+
+def _rebuild_error(error: dict, module: str) -> Exception:
+    message = str(error.get("message", ""))
+    kind = error.get("type")
+    text = message.split(": ", 1)[1] if ": " in message else message
+    if kind == "ForbiddenAPIError":
+        rebuilt = ForbiddenAPIError.__new__(ForbiddenAPIError)
+        Exception.__init__(rebuilt, text)
+        rebuilt.module, rebuilt.api = module, ""
+        return rebuilt
+    if kind in ("ImplementationImportError", "ImportError", "ModuleNotFoundError"):
+        return ImplementationImportError(text)
+    if kind == "InPlaceModificationError":
+        return InPlaceModificationError(text)
+    cls = _CROSSING.get(kind)
+    if cls is None:
+        return StudentError(message)
+    try:
+        return cls(text)
+    except TypeError:
+        return StudentError(message)
+
+
+def _write_back(target, data: bytes) -> None:
+    """Mirror an in-place change that the student function made to an argument."""
+    if isinstance(target, torch.Tensor):
+        storage = torch.int16 if target.dtype in (torch.float16, torch.bfloat16) else target.dtype
+        fresh = torch.frombuffer(bytearray(data), dtype=storage).view(target.dtype)
+        with torch.no_grad():
+            target.copy_(fresh.reshape(target.shape).to(target.device))
+    elif isinstance(target, np.ndarray) and target.flags.writeable:
+        target[...] = np.frombuffer(data, dtype=target.dtype).reshape(target.shape)
