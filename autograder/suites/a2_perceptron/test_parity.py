@@ -156,12 +156,10 @@ def test_gradients_cpu_gpu_parity(a2, torch_gen):
                     "numerical_gradient"),
             ("w", "b"), strict=True):
         _same(cpu, gpu, f"numerical_gradient for {what}", rtol=1e-6, atol=1e-6)
-    grads = {}
-    for device in ("cpu", "cuda"):
-        wd = w.to(device).requires_grad_(True)
-        bd = b.to(device).requires_grad_(True)
-        call = (lambda: a2.value_and_grad(a2.descent.mse_loss, *_cuda(X, t), wd, bd)) if (
-            device == "cuda") else (lambda: a2.value_and_grad(a2.descent.mse_loss, X, t, wd, bd))
-        _, grads[device] = _on_gpu(call, "mse_loss's autograd") if device == "cuda" else call()
+    w_cpu, b_cpu = w.clone().requires_grad_(True), b.clone().requires_grad_(True)
+    w_gpu, b_gpu = (v.to(CUDA).requires_grad_(True) for v in (w, b))
+    grads = {"cpu": a2.value_and_grad(a2.descent.mse_loss, X, t, w_cpu, b_cpu)[1],
+             "cuda": _on_gpu(lambda: a2.value_and_grad(a2.descent.mse_loss, *_cuda(X, t), w_gpu,
+                                                       b_gpu)[1], "mse_loss's autograd")}
     for cpu, gpu, what in zip(grads["cpu"], grads["cuda"], ("w", "b"), strict=True):
         _same(cpu, gpu, f"the autograd gradient of mse_loss for {what}", **tol)
