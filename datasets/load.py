@@ -7,6 +7,7 @@ datasets/ is a plain folder, not a package: load this module by path, e.g.
     course_datasets = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(course_datasets)
     x, t = course_datasets.load_sine(10)
+    X, t = course_datasets.load_toy("separable")
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ SUMS_FILE = "SHA256SUMS"
 SINE_SIZES = (10, 15, 100)
 HOUSE_FEATURES = ("year_built", "square_feet", "rooms", "finished")
 HOUSE_TARGET = "price"
+TOY_NAMES = ("separable", "xor")
+TOY_COLUMNS = ("x1", "x2", "t")
 REGENERATE = "regenerate with python datasets/make_datasets.py"
 
 
@@ -39,6 +42,16 @@ def load_house_prices() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     and the names of X's columns (year_built, square_feet, rooms, finished)."""
     table = _read_table("house_prices.csv", (*HOUSE_FEATURES, HOUSE_TARGET))
     return table[:, :-1].copy(), table[:, -1].copy(), HOUSE_FEATURES
+
+
+def load_toy(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A two-class toy set of the perceptron lecture: ``"separable"`` (toy_separable.csv) or
+    ``"xor"`` (toy_xor.csv). Returns X (N, 2) float64 points and t (N,) float64 targets, 0 or 1."""
+    if name not in TOY_NAMES:
+        raise ValueError(f"load_toy: no toy data set named {name!r}; "
+                         f"name must be one of {', '.join(map(repr, TOY_NAMES))}")
+    table = _read_table(f"toy_{name}.csv", TOY_COLUMNS)
+    return table[:, :2].copy(), table[:, 2].copy()
 
 
 def _read_table(name: str, columns: tuple[str, ...]) -> np.ndarray:

@@ -32,6 +32,23 @@ HOUSE_PRICE_PER = {"year_built": 900, "square_feet": 110, "rooms": 6_000, "finis
 HOUSE_NOISE_STD = 25_000  # dollars
 HOUSE_PRICE_ROUNDING = 1_000  # prices are quoted to the nearest thousand dollars
 
+# Two-class toy sets of the perceptron lecture: points (x1, x2) with targets t in {0, 1}.
+TOY_COLUMNS = ("x1", "x2", "t")
+TOY_DECIMALS = 2  # coordinates are rounded to two decimals, as if read off a plot
+# Linearly separable: uniform in [-3, 3]^2, class 1 where SEPARATING_W·x + SEPARATING_B > 0,
+# only points at distance >= SEPARABLE_MARGIN from that line (rejection sampling, in draw order).
+SEPARABLE_SEED = 2
+SEPARABLE_PER_CLASS = 20
+SEPARABLE_BOX = 3.0
+SEPARATING_W = (-1.0, 2.0)  # the line x2 = x1/2 + 1/4
+SEPARATING_B = -0.5
+SEPARABLE_MARGIN = 0.5
+# XOR-like: four Gaussian clusters at (±1, ±1); class 1 where the centre's signs differ.
+XOR_SEED = 3
+XOR_PER_CLUSTER = 10
+XOR_CENTRES = ((-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0))
+XOR_NOISE_STD = 0.3
+
 SUMS_FILE = "SHA256SUMS"
 
 
@@ -63,6 +80,34 @@ def house_table(seed: int = HOUSE_SEED, rows: int = HOUSE_ROWS) -> list[tuple[in
             for row in zip(year_built, square_feet, rooms, finished, price, strict=True)]
 
 
+def separable_table(seed: int = SEPARABLE_SEED) -> list[tuple[float, float, int]]:
+    """The (x1, x2, t) rows of the linearly separable toy set, in the order they were drawn."""
+    rng = np.random.default_rng(seed)
+    norm = math.hypot(*SEPARATING_W)
+    rows, counts = [], [0, 0]
+    while min(counts) < SEPARABLE_PER_CLASS:
+        x1, x2 = (round(float(v), TOY_DECIMALS)
+                  for v in rng.uniform(-SEPARABLE_BOX, SEPARABLE_BOX, size=2))
+        score = SEPARATING_W[0] * x1 + SEPARATING_W[1] * x2 + SEPARATING_B
+        t = int(score > 0)
+        if abs(score) / norm >= SEPARABLE_MARGIN and counts[t] < SEPARABLE_PER_CLASS:
+            rows.append((x1, x2, t))
+            counts[t] += 1
+    return rows
+
+
+def xor_table(seed: int = XOR_SEED) -> list[tuple[float, float, int]]:
+    """The (x1, x2, t) rows of the XOR-like toy set, clusters mixed in a random order."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c1, c2 in XOR_CENTRES:
+        noise = rng.normal(0.0, XOR_NOISE_STD, size=(XOR_PER_CLUSTER, 2))
+        t = int((c1 > 0) != (c2 > 0))
+        rows += [(round(c1 + float(e1), TOY_DECIMALS), round(c2 + float(e2), TOY_DECIMALS), t)
+                 for e1, e2 in noise]
+    return [rows[i] for i in rng.permutation(len(rows))]
+
+
 def to_csv(header: tuple[str, ...], rows: list[tuple]) -> bytes:
     # repr() of a float is the shortest string that reads back as the same float64.
     lines = [",".join(header)] + [",".join(repr(v) for v in row) for row in rows]
@@ -74,6 +119,8 @@ def build() -> dict[str, bytes]:
     files = {f"sine_n{n}.csv": to_csv(("x", "t"), sine_table(n, seed))
              for n, seed in SINE_SEEDS.items()}
     files["house_prices.csv"] = to_csv(HOUSE_COLUMNS, house_table())
+    files["toy_separable.csv"] = to_csv(TOY_COLUMNS, separable_table())
+    files["toy_xor.csv"] = to_csv(TOY_COLUMNS, xor_table())
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
                    for name, data in sorted(files.items()))
     files[SUMS_FILE] = sums.encode("ascii")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import math
 import re
 import shutil
@@ -15,11 +16,17 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = REPO / "datasets"
 SCRIPT = DATASETS / "make_datasets.py"
 SINE_SIZES = (10, 15, 100)
-CSV_FILES = (*(f"sine_n{n}.csv" for n in SINE_SIZES), "house_prices.csv")
+TOY_NAMES = ("separable", "xor")
+CSV_FILES = (*(f"sine_n{n}.csv" for n in SINE_SIZES), "house_prices.csv",
+             *(f"toy_{name}.csv" for name in TOY_NAMES))
 HOUSE_ROWS = 20
+TOY_ROWS = 40
+# The line the separable toy set is drawn around (DATASHEET.md): -x1 + 2 x2 - 0.5 = 0.
+SEPARATING_W, SEPARATING_B, SEPARABLE_MARGIN = np.array([-1.0, 2.0]), -0.5, 0.5
 
 
 def load_module(path: Path, name: str) -> ModuleType:
@@ -137,8 +144,79 @@ def test_house_prices_are_plausible(datasets):
     assert np.corrcoef(feet, y)[0, 1] > 0.5, "price should grow with square_feet"
 
 
+@pytest.mark.parametrize("name", TOY_NAMES)
+def test_load_toy_returns_two_balanced_classes(datasets, name):
+    X, t = datasets.load_toy(name)
+    assert X.dtype == np.float64 and X.shape == (TOY_ROWS, 2), f"X: {X.dtype} {X.shape}"
+    assert t.dtype == np.float64 and t.shape == (TOY_ROWS,), f"t: {t.dtype} {t.shape}"
+    assert set(t) == {0.0, 1.0} and t.sum() == TOY_ROWS / 2, f"targets are not 20 × 0, 20 × 1: {t}"
+    assert np.array_equal(X, np.round(X, 2)), f"toy_{name}.csv: coordinates have two decimals"
+    assert len({tuple(row) for row in X}) == TOY_ROWS, f"toy_{name}.csv repeats a point"
+
+
+def test_separable_toy_set_lies_on_both_sides_of_its_line_with_the_stated_margin(datasets):
+    X, t = datasets.load_toy("separable")
+    distance = (X @ SEPARATING_W + SEPARATING_B) / np.linalg.norm(SEPARATING_W)
+    assert np.array_equal(distance > 0, t == 1), "a point lies on the wrong side of the line"
+    assert np.abs(distance).min() >= SEPARABLE_MARGIN, (
+        f"the margin is {np.abs(distance).min()}, the datasheet says {SEPARABLE_MARGIN}")
+
+
+def reference_perceptron() -> ModuleType:
+    return load_module(REPO / "solutions" / "a2_perceptron" / "perceptron.py",
+                       "reference_perceptron")
+
+
+def test_reference_perceptron_separates_the_separable_toy_set_within_the_theorem_bound(
+        datasets):
+    import torch
+
+    X, t = datasets.load_toy("separable")
+    w, b, errors = reference_perceptron().train_perceptron(torch.from_numpy(X),
+                                                           torch.from_numpy(t))
+    assert errors[-1] == 0, f"the perceptron did not converge in 100 epochs: {errors}"
+    assert np.array_equal((X @ w.numpy() + b.item() >= 0), t == 1)
+    # Novikoff: at most R²/γ² updates from zero, with x̃ = (x, 1) and the line's margin γ.
+    radius2 = (X * X).sum(axis=1).max() + 1
+    gamma = np.abs(X @ SEPARATING_W + SEPARATING_B).min() / math.hypot(*SEPARATING_W,
+                                                                       SEPARATING_B)
+    assert sum(errors) <= radius2 / gamma**2, f"{sum(errors)} updates, more than R²/γ²"
+
+
+def _segments_cross(a, b, c, d) -> bool:
+    """True if the segments ab and cd cross (each one has the other's ends on both sides)."""
+    def side(p, q, r):
+        return np.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+def test_xor_toy_set_is_not_linearly_separable(datasets):
+    import torch
+
+    X, t = datasets.load_toy("xor")
+    # A proof: two class-0 points and two class-1 points whose segments cross. A line with
+    # class 0 on one side holds the class-0 segment there (half-planes are convex), the
+    # class-1 segment on the other side, so the two segments could not meet.
+    zeros, ones = X[t == 0], X[t == 1]
+    witness = next(((a, b, c, d) for a, b in itertools.combinations(zeros, 2)
+                    for c, d in itertools.combinations(ones, 2) if _segments_cross(a, b, c, d)),
+                   None)
+    assert witness is not None, "no two class-0 and two class-1 points form a crossing XOR"
+    # And the perceptron, which stops at the first epoch without errors, never gets there.
+    _, _, errors = reference_perceptron().train_perceptron(
+        torch.from_numpy(X), torch.from_numpy(t), max_epochs=200)
+    assert len(errors) == 200 and min(errors) > 0, f"an epoch without errors on XOR: {errors}"
+
+
+@pytest.mark.parametrize("name", ["", "and", "separable.csv", "XOR"])
+def test_load_toy_rejects_unknown_names(datasets, name):
+    with pytest.raises(ValueError, match="'separable', 'xor'"):
+        datasets.load_toy(name)
+
+
 LOADER_CALLS = [(f"sine_n{n}.csv", "load_sine", (n,)) for n in SINE_SIZES] + [
-    ("house_prices.csv", "load_house_prices", ())]
+    ("house_prices.csv", "load_house_prices", ())] + [
+    (f"toy_{name}.csv", "load_toy", (name,)) for name in TOY_NAMES]
 
 
 @pytest.mark.parametrize(("name", "loader", "args"), LOADER_CALLS)

@@ -70,6 +70,11 @@ def _name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an int", "a tensor"."""
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The exact oracle
 
@@ -203,8 +208,8 @@ def _draw_nonseparable(rng):
     # A contradiction makes the data inseparable: the same point with both labels.
     X[1] = X[0]
     t[0], t[1] = 0.0, 1.0
-    return X, t, {"lr": float(rng.choice(DYADIC_RATES)), "max_epochs": int(rng.integers(2, 7))}, \
-        False
+    kwargs = {"lr": float(rng.choice(DYADIC_RATES)), "max_epochs": int(rng.integers(2, 7))}
+    return X, t, kwargs, False
 
 
 def _draw_with_start(rng):
@@ -494,8 +499,8 @@ def test_update_follows_the_rule_exactly(a2, dtype, rng):
             expect(unchanged(old, new),
                    f"perceptron_update changed w, b, x or t in place: {INPLACE_HINT}")
         situation = "a misclassified" if target != output else "a correctly classified"
-        context = (f"perceptron_update on {situation} example ({_name(dtype)}, b as a {b_kind}, "
-                   f"t as a {t_kind}, lr={lr})")
+        context = (f"perceptron_update on {situation} example ({_name(dtype)}, b as "
+                   f"{_a(b_kind)}, t as {_a(t_kind)}, lr={lr})")
         _expect_update(result, *_oracle_update(w_np, b_value, x_np, target, lr), dtype,
                        context)
 
