@@ -5,8 +5,6 @@ The one-liner everybody writes; a comparison silently turns NaN into a class.
 
 PATCHES = "perceptron"
 
-import torch
-
 
 def step(x):
     return (x >= 0).to(x.dtype)
