@@ -1,19 +1,5 @@
-"""The perceptron: Rosenblatt's threshold unit, its prediction, its learning rule, and the
-training loop that applies the rule example by example until no example is misclassified (torch).
-
-Rules for every function in this file (the contract in the handout):
-
-* ``X``, ``x``, ``w`` (and ``b``, ``t`` when they are tensors) are floating-point tensors
-  (float16, bfloat16, float32 or float64) sharing one dtype and one device; targets ``t`` may
-  also be an integer tensor. Results have that dtype and stay on that device.
-* Results are *new* tensors: no input is ever modified in place (no ``w += ...``), and no result
-  is an input itself or a view of one.
-* ``step``, ``perceptron_predict`` and ``perceptron_update`` work on any device, the ``meta``
-  device included: they never read a value out of a tensor (no ``.item()``, ``float(t)``,
-  ``.tolist()``, ``.numpy()``, ``.cpu()``, no Python ``if`` on a tensor value, no loop over
-  elements). ``train_perceptron`` is the algorithm itself: it loops over the examples in Python
-  and reads one number per epoch (the error count), so it needs a device with data.
-"""
+"""HOSTILE SUBMISSION (autograder zoo): the reference perceptron.py, except that step() never
+returns."""
 
 import math
 
@@ -43,13 +29,13 @@ def perceptron_predict(X: torch.Tensor, w: torch.Tensor, b) -> torch.Tensor:
         ValueError: if w is not 1-D, X is neither 1-D nor 2-D, or X's last dimension differs
             from the length D of w.
     """
-        if w.dim() != 1 or X.dim() not in (1, 2) or X.shape[-1] != w.shape[0]:
+    if w.dim() != 1 or X.dim() not in (1, 2) or X.shape[-1] != w.shape[0]:
         raise ValueError(
             f"perceptron_predict: X of shape {tuple(X.shape)} does not fit w of shape "
             f"{tuple(w.shape)}; expected X of shape (N, D) or (D,) and w of shape (D,)"
         )
     return step(X @ w + b)
-    
+
 
 def perceptron_update(w: torch.Tensor, b, x: torch.Tensor, t, lr: float = 1.0):
     """One step of Rosenblatt's perceptron rule on one example (x, t), targets in {0, 1}.
@@ -80,7 +66,7 @@ def perceptron_update(w: torch.Tensor, b, x: torch.Tensor, t, lr: float = 1.0):
         ValueError: if lr is not a positive finite number (0, negative, NaN, inf), w is not
             1-D, or x's shape differs from w's.
     """
-        if not 0 < lr < math.inf:
+    if not 0 < lr < math.inf:
         raise ValueError(f"perceptron_update: lr must be a positive finite number, got {lr!r}")
     if w.dim() != 1 or x.shape != w.shape:
         raise ValueError(
@@ -90,7 +76,7 @@ def perceptron_update(w: torch.Tensor, b, x: torch.Tensor, t, lr: float = 1.0):
     y = step(x @ w + b)
     delta = lr * (t - y)  # 0 when the example is classified correctly
     return w + delta * x, b + delta
-    
+
 
 def train_perceptron(X: torch.Tensor, t: torch.Tensor, lr: float = 1.0, max_epochs: int = 100,
                      w0=None, b0=0.0):
@@ -125,7 +111,7 @@ def train_perceptron(X: torch.Tensor, t: torch.Tensor, lr: float = 1.0, max_epoc
             included), w0's shape is not (D,), lr is not a positive finite number, or
             max_epochs < 1.
     """
-        if not 0 < lr < math.inf:
+    if not 0 < lr < math.inf:
         raise ValueError(f"train_perceptron: lr must be a positive finite number, got {lr!r}")
     if max_epochs < 1:
         raise ValueError(f"train_perceptron: max_epochs must be at least 1, got {max_epochs!r}")
@@ -159,4 +145,3 @@ def train_perceptron(X: torch.Tensor, t: torch.Tensor, lr: float = 1.0, max_epoc
         if errors[-1] == 0:
             break
     return w, b, errors
-    
