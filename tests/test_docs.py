@@ -172,3 +172,29 @@ def test_the_checks_see_commands_and_paths():
     text = _render(ROOT / "README.md")
     assert len(_commands(text)) >= 10 and len(_named_paths(text)) >= 20
     assert ["make", "test"] in [c[:2] for c in _commands(text)]
+
+
+ENGINE_MODULES = sorted(
+    [p for p in (ROOT / "autograder").glob("*.py") if p.name != "__init__.py"
+     and p.name != "__main__.py"] + [p for p in (ROOT / "autograder").iterdir()
+                                     if (p / "__init__.py").is_file() and p.name not in (
+                                         "suites", "zoo", "templates")])
+
+
+def test_the_readme_lists_every_engine_module_in_pipeline_order():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### `autograder/`, in the order a grade runs", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| [0-9 ]*\| `autograder/([^`]+?)/?` \|", section, re.M)
+    names = [p.name.removesuffix(".py") for p in ENGINE_MODULES]
+    assert sorted(n.removesuffix(".py") for n in listed) == sorted(names)
+    steps = [int(m) for m in re.findall(r"^\| ([0-9]) \|", section, re.M)]
+    assert steps == sorted(steps), "the numbered steps are in order"
+
+
+@pytest.mark.parametrize("path", [p for m in ENGINE_MODULES
+                                  for p in ([m] if m.is_file() else sorted(m.glob("*.py")))],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_engine_module_says_its_job_and_holds_one(path):
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('"""'), f"{path.name}: starts with a docstring line on its job"
+    assert len(text.splitlines()) <= 430, f"{path.name}: over about 400 lines: split it by job"
