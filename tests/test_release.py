@@ -394,3 +394,36 @@ def test_release_grades_public_only_and_refuses_hidden_grading(fresh_copy, tmp_p
         assert result.returncode == 2, (command, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and problem in lines[0], (command, result.stderr)
+
+
+@pytest.mark.slow
+def test_the_second_assignment_releases_and_grades_from_its_own_manifest(tmp_path):
+    """a2's release, used as a student would: its public tests fail with NotImplementedError
+    until implemented, the reference earns every public point there, and nothing of a1 ships."""
+    other = "a2_perceptron"
+    target = tmp_path / "a2-student"
+    release.build(target, other)
+    shipped = {str(p.relative_to(target)) for p in release_files(target)}
+    assert f"assignments/{other}/assignment.toml" in shipped
+    assert not [name for name in shipped if ASSIGNMENT in name], "a1 shipped with a2"
+    for path in sorted((ROOT / "solutions" / other).glob("*.py")):
+        for line in marked_regions(path.read_text(encoding="utf-8")):
+            if len(line) >= MIN_LENGTH and line not in ALLOWED:
+                hits = [n for n in shipped if n.endswith(".py")
+                        and line in (target / n).read_text(encoding="utf-8")]
+                assert not hits, f"solution line {line!r} of {path.name} ships in {hits}"
+    stubs = in_release(target, "-m", "pytest", f"assignments/{other}/tests", "-q", "--tb=no",
+                       "-p", "no:cacheprovider")
+    assert stubs.returncode == 1 and " passed" not in stubs.stdout, stubs.stdout[-1500:]
+    for module in ("perceptron", "descent"):  # the student implements both files
+        shutil.copy(ROOT / "solutions" / other / f"{module}.py",
+                    target / "assignments" / other / f"{module}.py")
+    results = tmp_path / "results.json"
+    graded = in_release(target, "-m", "autograder", "grade", "--public-only", ".", "-o",
+                        str(results))
+    assert graded.returncode == 0, graded.stdout[-2000:] + graded.stderr[-2000:]
+    data = json.loads(results.read_text())
+    assert data["extra_data"]["assignment"] == other
+    assert data["score"] == pytest.approx(data["extra_data"]["max_score"]) and data["score"] > 0
+    assert set(data["extra_data"]["modules"]) == {"perceptron", "descent"}
+    assert "notebook" not in data["extra_data"], "a2 has no notebook part"

@@ -14,46 +14,57 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from autograder import patches, rubric
-from autograder.assignment import load
-from autograder.runner import REPO, run_suites, suite_paths
+from autograder.assignment import all_assignments
+from autograder.runner import REPO, run_suites
 from autograder.scoring import load_rubric, score_records
 
 pytestmark = pytest.mark.slow
 
-A1 = load("a1_neurons")
-REFERENCE = A1.solutions
-MODULES = A1.module_names
-BUGS = patches.entries(A1.zoo, "bugs")
-ALTERNATIVES = patches.entries(A1.zoo, "alternatives")
+ASSIGNMENTS = {a.name: a for a in all_assignments()}
+BUGS = {name: patches.entries(a.zoo, "bugs") for name, a in ASSIGNMENTS.items()}
+ALTERNATIVES = {name: patches.entries(a.zoo, "alternatives") for name, a in ASSIGNMENTS.items()}
+# Exact sizes: an entry that disappears (or stops being read) is noticed here.
+ZOO_SIZES = {
+    "a1_neurons": ({"activations": 24, "neuron": 9, "loss": 8, "polyfit": 10,
+                    "regularization": 8, "splits": 10},
+                   {"activations": 10, "neuron": 3, "loss": 1, "polyfit": 3,
+                    "regularization": 3, "splits": 2}),
+    "a2_perceptron": ({"perceptron": 19, "descent": 24}, {"perceptron": 6, "descent": 7}),
+}
+BUG_CASES = [(a, name) for a, found in BUGS.items() for name in sorted(found)]
+ALTERNATIVE_CASES = [(a, name) for a, found in ALTERNATIVES.items() for name in sorted(found)]
 
 
 @pytest.fixture(scope="session")
 def suite_results(tmp_path_factory):
-    """{'main': records of reference/stubs/alternatives, module: records of its bugs}."""
+    """{(assignment, 'main'): records of reference/stubs/alternatives,
+    (assignment, module): records of its bugs}, every assignment's jobs two at a time."""
     patched = tmp_path_factory.mktemp("zoo")
+    jobs = {}
+    for name, assignment in ASSIGNMENTS.items():
+        reference = assignment.solutions
 
-    def impl(name: str, entry: patches.Entry) -> str:
-        return f"{name}={patches.apply(entry, REFERENCE, patched / entry.kind)},{REFERENCE}"
+        def impl(label: str, entry: patches.Entry, reference=reference, name=name) -> str:
+            folder = patches.apply(entry, reference, patched / name / entry.kind)
+            return f"{label}={folder},{reference}"
 
-    main_impls = [f"reference={REFERENCE}", f"stubs={A1.stubs}"]
-    main_impls += [impl(f"alt-{name}", entry) for name, entry in ALTERNATIVES.items()]
-    jobs = {"main": (main_impls, ())}
-    for module in MODULES:
-        bugs = [impl(name, entry) for name, entry in BUGS.items() if entry.module == module]
-        if bugs:
-            jobs[module] = (bugs, ("-m", module))
-    hidden = suite_paths(A1, ("hidden",))
+        main = [f"reference={reference}", f"stubs={assignment.stubs}"]
+        main += [impl(f"alt-{alt}", entry) for alt, entry in ALTERNATIVES[name].items()]
+        jobs[(name, "main")] = (assignment, main, None, ())
+        for module in assignment.modules:
+            bugs = [impl(bug, entry) for bug, entry in BUGS[name].items()
+                    if entry.module == module]
+            if bugs:
+                jobs[(name, module)] = (assignment, bugs, assignment.suite_paths(("hidden",)),
+                                        ("-m", module))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            key: pool.submit(run_suites, impls, A1,
-                             paths=None if key == "main" else hidden, extra_args=extra)
-            for key, (impls, extra) in jobs.items()
-        }
+        futures = {key: pool.submit(run_suites, impls, assignment, paths=paths, extra_args=extra)
+                   for key, (assignment, impls, paths, extra) in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
 
 
-def records_of(results, impl, key="main"):
-    records = [r for r in results[key] if r["impl"] == impl]
+def records_of(results, assignment, impl, key="main"):
+    records = [r for r in results[(assignment, key)] if r["impl"] == impl]
     assert records, f"no test ran for {impl}"
     return records
 
@@ -62,65 +73,70 @@ def describe(records):
     return "\n".join(f"{r['nodeid']}: {r['message']}" for r in records)
 
 
-def test_reference_passes_every_public_and_hidden_test(suite_results):
-    records = records_of(suite_results, "reference")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_passes_every_public_and_hidden_test(suite_results, assignment):
+    records = records_of(suite_results, assignment, "reference")
     failed = [r for r in records if r["outcome"] != "passed" and not r["gpu"]]
     assert not failed, describe(failed)
     assert {r["suite"] for r in records} == {"public", "hidden"}
-    assert {r["module"] for r in records} == set(MODULES)
+    assert {r["module"] for r in records} == set(ASSIGNMENTS[assignment].modules)
 
 
-def test_gpu_parity_tests_are_the_only_ones_skipped_and_only_without_cuda(suite_results):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_gpu_parity_tests_are_the_only_ones_skipped_and_only_without_cuda(suite_results,
+                                                                         assignment):
     import torch
 
-    skipped = [r for r in records_of(suite_results, "reference") if r["outcome"] == "skipped"]
+    records = records_of(suite_results, assignment, "reference")
+    skipped = [r for r in records if r["outcome"] == "skipped"]
     assert all(r["gpu"] for r in skipped), describe(skipped)
     if not torch.cuda.is_available():
-        gpu = [r for r in records_of(suite_results, "reference") if r["gpu"]]
+        gpu = [r for r in records if r["gpu"]]
         assert gpu and all(r["outcome"] == "skipped" for r in gpu)
 
 
-def test_stubs_fail_every_graded_test_with_not_implemented_error(suite_results):
-    records = [r for r in records_of(suite_results, "stubs") if r["outcome"] != "skipped"]
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_stubs_fail_every_graded_test_with_not_implemented_error(suite_results, assignment):
+    records = [r for r in records_of(suite_results, assignment, "stubs")
+               if r["outcome"] != "skipped"]
     wrong = [r for r in records if r["outcome"] != "failed" or r["error"] != "NotImplementedError"]
     assert not wrong, describe(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
-def test_alternative_implementation_keeps_full_marks(suite_results, name):
-    failed = [r for r in records_of(suite_results, f"alt-{name}") if r["outcome"] == "failed"]
+@pytest.mark.parametrize(("assignment", "name"), ALTERNATIVE_CASES)
+def test_alternative_implementation_keeps_full_marks(suite_results, assignment, name):
+    failed = [r for r in records_of(suite_results, assignment, f"alt-{name}")
+              if r["outcome"] == "failed"]
     assert not failed, describe(failed)
 
 
-@pytest.mark.parametrize("name", sorted(BUGS))
-def test_bug_fails_a_hidden_test_of_its_module(suite_results, name):
-    module = BUGS[name].module
-    records = records_of(suite_results, name, key=module)
+@pytest.mark.parametrize(("assignment", "name"), BUG_CASES)
+def test_bug_fails_a_hidden_test_of_its_module(suite_results, assignment, name):
+    module = BUGS[assignment][name].module
+    records = records_of(suite_results, assignment, name, key=module)
     caught = [r for r in records if r["outcome"] == "failed" and r["module"] == module]
     assert caught, f"no hidden test of {module} catches the bug zoo entry {name}"
 
 
-def test_zoos_cover_every_module_with_the_entries_the_zoo_readme_lists():
-    # Exact counts: an entry that disappears (or stops being read) is noticed here.
-    assert Counter(entry.module for entry in BUGS.values()) == {
-        "activations": 24, "neuron": 9, "loss": 8, "polyfit": 10, "regularization": 8,
-        "splits": 10,
-    }
-    assert Counter(entry.module for entry in ALTERNATIVES.values()) == {
-        "activations": 10, "neuron": 3, "loss": 1, "polyfit": 3, "regularization": 3,
-        "splits": 2,
-    }
-    assert len(BUGS) == 69 and len(ALTERNATIVES) == 22
-    readme = (A1.zoo / "README.md").read_text(encoding="utf-8")
-    for kind, found in (("bug", BUGS), ("alternative", ALTERNATIVES)):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_zoos_cover_every_module_with_the_entries_the_zoo_readme_lists(assignment):
+    bugs, alternatives = BUGS[assignment], ALTERNATIVES[assignment]
+    expected_bugs, expected_alternatives = ZOO_SIZES[assignment]
+    assert Counter(entry.module for entry in bugs.values()) == expected_bugs
+    assert Counter(entry.module for entry in alternatives.values()) == expected_alternatives
+    assert set(expected_bugs) == set(ASSIGNMENTS[assignment].modules), "a bug for every module"
+    readme = (ASSIGNMENTS[assignment].zoo / "README.md").read_text(encoding="utf-8")
+    for kind, found in (("bug", bugs), ("alternative", alternatives)):
         for name in found:
             assert f"| {kind} | `{name}` |" in readme, f"{name}: not in the zoo README's table"
 
 
-def test_scores_reference_full_marks_and_stubs_zero(suite_results):
-    rubric_ = load_rubric("a1_neurons")
-    reference, _ = score_records(suite_results["main"], rubric_, impl="reference")
-    stubs, _ = score_records(suite_results["main"], rubric_, impl="stubs")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_scores_reference_full_marks_and_stubs_zero(suite_results, assignment):
+    rubric_ = load_rubric(assignment)
+    main = suite_results[(assignment, "main")]
+    reference, _ = score_records(main, rubric_, impl="reference")
+    stubs, _ = score_records(main, rubric_, impl="stubs")
     possible = sum(t.max_score for t in reference)
     assert possible > 0
     assert sum(t.score for t in reference) == pytest.approx(possible)
@@ -128,10 +144,11 @@ def test_scores_reference_full_marks_and_stubs_zero(suite_results):
     assert {t.max_score for t in stubs} == {t.max_score for t in reference}
 
 
-def test_rubric_gives_points_to_exactly_the_existing_tests_and_the_handout_agrees():
-    assert rubric.check("a1_neurons") == []
-    handout = rubric.handout_path("a1_neurons").read_text(encoding="utf-8")
-    assert rubric.render_handout("a1_neurons", handout) == handout, (
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_rubric_gives_points_to_exactly_the_existing_tests_and_the_handout_agrees(assignment):
+    assert rubric.check(assignment) == []
+    handout = rubric.handout_path(assignment).read_text(encoding="utf-8")
+    assert rubric.render_handout(assignment, handout) == handout, (
         "run `autograder rubric --write-handout`"
     )
 
