@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Every assignment of the course: the folders of solutions/ that hold a manifest.
 ASSIGNMENTS := $(patsubst solutions/%/assignment.toml,%,$(wildcard solutions/*/assignment.toml))
 
-.PHONY: help setup browser demo test validate lint stubs public clean
+.PHONY: help setup browser demo test quick validate lint stubs public clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,6 +44,10 @@ test: $(STAMP) browser  ## run the repository's whole test suite (what CI runs)
 	  $(BIN)/autograder validate --assignment $$a reference stubs hostile && \
 	  $(BIN)/autograder validate --batch --assignment $$a reference stubs hostile || exit 1; \
 	done
+
+quick: $(STAMP)  ## the inner loop: ruff and every test not marked slow (about a minute)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
 
 validate: $(STAMP)  ## grade every zoo entry of every assignment with the real grader
 	for a in $(ASSIGNMENTS); do $(BIN)/autograder validate --assignment $$a || exit 1; done
