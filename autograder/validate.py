@@ -180,6 +180,7 @@ class _Stored:
         self.max_score = data["extra_data"]["max_score"]
         self.flags = data["extra_data"]["flags"]
         self.execution_time = data["execution_time"]
+        self.modules = tuple(data["extra_data"]["modules"])  # in the manifest's order
         self.scores = [SimpleNamespace(name=t["name"], module=t["tags"][0], score=t["score"],
                                        max_score=t["max_score"], status=t["status"])
                        for t in data["tests"]]
