@@ -42,7 +42,7 @@ def gradebook(out: Path) -> tuple[str, str]:
     """(gradebook.csv, lms.csv) rebuilt from ``out/results``; the same bytes for the same
     results, however they were produced (one run, a resumed run, merged shards)."""
     rows = []
-    MODULES: list[str] = []
+    order: list[str] = []  # the graded modules, in the manifest's order (the first result's)
     for file in sorted((out / "results").glob("*.json")):
         name = file.stem
         data = stored_result(out, name)
@@ -51,14 +51,14 @@ def gradebook(out: Path) -> tuple[str, str]:
             continue
         extra = data["extra_data"]
         modules = extra.get("modules", {})
-        if not MODULES:
-            MODULES[:] = (scoring.module_order(str(extra.get("assignment", "")))
-                          or [str(m) for m in modules if isinstance(modules, dict)])
+        if not order:
+            order = list(scoring.module_order(str(extra.get("assignment", "")))
+                         or [str(m) for m in modules if isinstance(modules, dict)])
         errors = [n for n in extra.get("notes", []) if str(n).startswith("grader error")]
         rows.append({
             "student": name, "score": _number(data.get("score")),
             "max_score": _number(extra.get("max_score")),
-            **{m: _number(modules.get(m, {}).get("score")) for m in MODULES},
+            **{m: _number(modules.get(m, {}).get("score")) for m in order},
             "notebook": _number((extra.get("notebook") or {}).get("score"))
             if (extra.get("notebook") or {}).get("status") == "graded" else
             str((extra.get("notebook") or {}).get("status", "")),
@@ -67,7 +67,7 @@ def gradebook(out: Path) -> tuple[str, str]:
             "grader_error": errors[0] if errors else "",
         })
     book, lms = io.StringIO(), io.StringIO()
-    writer = csv.DictWriter(book, gradebook_columns(MODULES), lineterminator="\n", restval="",
+    writer = csv.DictWriter(book, gradebook_columns(order), lineterminator="\n", restval="",
                             extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)

@@ -72,7 +72,7 @@ def _assert_messages(source: str) -> set[str]:
             and isinstance(node.msg, ast.Constant) and isinstance(node.msg.value, str)}
 
 
-def _scores(cells: list[GradedCell], grades: dict, executed, public_only: bool, name: str):
+def score_cells(cells: list[GradedCell], grades: dict, executed, public_only: bool, name: str):
     from autograder.scoring import TestScore
 
     outputs = {cell.metadata["nbgrader"]["grade_id"]: cell.get("outputs", [])

@@ -15,15 +15,15 @@ from pathlib import Path
 
 from autograder import assignment as course_
 from autograder.collect import MAX_NOTEBOOK_BYTES
-from autograder.notebook.feedback import NO_NOTEBOOK, NotebookPart, _scores, notebook_flags
+from autograder.notebook.feedback import NO_NOTEBOOK, NotebookPart, notebook_flags, score_cells
 from autograder.notebook.kernel import ConfinedExecute
 from autograder.notebook.source import (
     REPO,
     STUDENT,
-    _run,
-    _source_course,
     graded_cells,
     nbgrader_config,
+    run_converter,
+    source_course,
     source_metadata,
 )
 
@@ -86,7 +86,7 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment=No
     locked = {grade_id for grade_id, meta in source_metadata(source).items() if meta.get("locked")}
     part.flags = runner.flags + notebook_flags(text, locked, name)
     part.confinement = runner.confinement
-    part.scores, part.pending = _scores(cells, grades, executed, public_only, name)
+    part.scores, part.pending = score_cells(cells, grades, executed, public_only, name)
     part.seconds = time.monotonic() - started
     return part
 
@@ -157,7 +157,7 @@ def _autograde(course: Path, source: Path, text: str, assignment: str,
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     if digest not in _GRADEBOOKS:
         with tempfile.TemporaryDirectory(prefix="autograder-nbgrader-") as tmp:
-            _source_course(Path(tmp), source, assignment, database=True)
+            source_course(Path(tmp), source, assignment, database=True)
             _GRADEBOOKS[digest] = (Path(tmp) / "gradebook.db").read_bytes()
     folder = course / "source" / assignment
     folder.mkdir(parents=True)
@@ -183,7 +183,7 @@ def _autograde(course: Path, source: Path, text: str, assignment: str,
     # not catch_warnings: that is not thread-safe)
     warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session",
                             module=r"nbgrader\.")
-    autograde = _run(Autograde, config, **steps)
+    autograde = run_converter(Autograde, config, **steps)
     with Gradebook(autograde.coursedir.db_url) as gb:
         notebook = gb.find_submission_notebook(source.stem, assignment, STUDENT)
         grades = {grade.name: {"score": float(grade.score or 0.0),

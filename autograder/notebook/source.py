@@ -48,7 +48,7 @@ class NbgraderError(RuntimeError):
 _ALEMBIC = threading.Lock()  # guards PATH while nbgrader creates a gradebook
 
 
-def _run(converter_class, config, **traits):
+def run_converter(converter_class, config, **traits):
     """Run an nbgrader converter the way ``nbgrader <command>`` would, but safe in a grader
     that grades in threads: its log goes to a logger of its own (and into the error if it
     fails), and the working directory is left alone (``BaseConverter.start`` changes into the
@@ -80,7 +80,7 @@ def _run(converter_class, config, **traits):
     return converter
 
 
-def _source_course(course: Path, source: Path, assignment: str, database: bool) -> None:
+def source_course(course: Path, source: Path, assignment: str, database: bool) -> None:
     """``course/source/<assignment>/`` holding the source notebook alone (nbgrader copies every
     file of that folder into what it writes, and the solution modules must never go along),
     then ``nbgrader generate_assignment``: ``course/release/`` and, with ``database``, the
@@ -96,13 +96,13 @@ def _source_course(course: Path, source: Path, assignment: str, database: bool) 
         config.GenerateAssignment.preprocessors = [
             p for p in GenerateAssignment.class_traits()["preprocessors"].default()
             if p.__name__ != "SaveCells"]
-        _run(GenerateAssignment, config)
+        run_converter(GenerateAssignment, config)
         return
     with _ALEMBIC:
         path = os.environ.get("PATH", "")
         os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), path])
         try:
-            _run(GenerateAssignment, config)
+            run_converter(GenerateAssignment, config)
         finally:
             os.environ["PATH"] = path
 
@@ -113,7 +113,7 @@ def generate_student_notebook(source: Path, assignment: str) -> str:
     source = Path(source)
     with tempfile.TemporaryDirectory(prefix="autograder-nbgrader-") as tmp:
         course = Path(tmp)
-        _source_course(course, source, assignment, database=False)
+        source_course(course, source, assignment, database=False)
         return (course / "release" / assignment / source.name).read_text(encoding="utf-8")
 
 
