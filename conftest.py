@@ -14,7 +14,6 @@ the student repository) means that folder. Other assignments' tests run against 
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from pathlib import Path
@@ -71,11 +70,6 @@ def pytest_addoption(parser):
         help="with --sandboxed, run as root: the unprivileged uid of the student process",
     )
     group.addoption(
-        "--sandbox-events",
-        metavar="PATH",
-        help="with --sandboxed: write what the sandbox saw (timeouts, tampering, ...) as JSON",
-    )
-    group.addoption(
         "--seed",
         type=int,
         # The grader passes its secret-derived seed in the environment: a process's command
@@ -121,6 +115,9 @@ def _target(config) -> course.Assignment:
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "flag(kind, message): when the test fails on an assertion, the grader raises "
+        "the flag KIND for the staff with MESSAGE (e.g. test-set-leakage)")
     for assignment in FIXTURES.values():
         for module in assignment.modules:
             config.addinivalue_line("markers", f"{module}: {assignment.name}/{module}.py")
@@ -165,18 +162,13 @@ def _impls(config, assignment: course.Assignment) -> list:
 
 def pytest_unconfigure(config):
     impls = [impl for group in config.stash.get(_IMPLS, {}).values() for impl in group]
-    events = []
     for impl in impls:
         if hasattr(impl, "close"):
-            events += [{"impl": impl.name, **event} for event in impl.grouped_events()]
             impl.close()
     workers = config.stash.get(_ZYGOTE, None)
     if workers is not None:
         workers.close()
         os.environ.pop("AUTOGRADER_ZYGOTE", None)
-    path = config.getoption("--sandbox-events")
-    if path:
-        Path(path).write_text(json.dumps(events), encoding="utf-8")
 
 
 _IMPLS = session.IMPLEMENTATIONS
@@ -251,18 +243,11 @@ def pytest_runtest_setup(item):
             impl.start_group(module)
 
 
-def module_seeds() -> dict[str, int]:
-    """Per-module seeds from the grader (``AUTOGRADER_MODULE_SEEDS``: ``module=seed,...``)."""
-    text = os.environ.get("AUTOGRADER_MODULE_SEEDS", "")
-    return {name: int(value) for name, _, value in
-            (part.partition("=") for part in text.split(",") if part)}
-
-
 @pytest.fixture
 def seed(request) -> int:
-    """The seed for this test's generated inputs: its module's seed if the grader set one
+    """The seed for this test's generated inputs: its module's seed if the grader's job set one
     (each module's seed depends only on the files it uses), else the run's ``--seed``."""
-    seeds = request.config.stash.setdefault(_SEEDS, module_seeds())
+    seeds = request.config.stash.setdefault(_SEEDS, {})
     return seeds.get(module_of(request.node), request.config.getoption("--seed"))
 
 

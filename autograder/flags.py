@@ -4,7 +4,6 @@ submission's files and a static read of its source (parsed, never run)."""
 from __future__ import annotations
 
 import ast
-import re
 
 SUSPICIOUS_IMPORTS = {
     "os", "sys", "subprocess", "socket", "ctypes", "importlib", "builtins", "gc", "inspect",
@@ -63,22 +62,25 @@ def static_flags(files: dict[str, str]) -> list[dict]:
 
 
 def record_flags(records: list[dict]) -> list[dict]:
-    """test-set-leakage and forbidden-api, from the test outcomes."""
+    """From the test outcomes: the flags the suites declare (a test marked
+    ``@pytest.mark.flag(kind, message)`` that fails on an assertion, e.g. test-set-leakage),
+    forbidden-api (from the error's facts) and resource-limit."""
     flags = []
-    leaked = [r for r in records if r["outcome"] == "failed" and "leakage" in r["function"]
-              and r.get("error") == "AssertionError"]
-    if leaked:
-        flags.append(flag(
-            "test-set-leakage", "splits",
-            "select_and_evaluate changed its choice of model (M, λ, w or val_rms) when only the "
-            "test split's values were changed: the test set influenced training or model "
-            f"selection ({len(leaked)} leakage checks failed)."))
+    declared: dict[tuple[str, str | None, str], int] = {}
+    for record in records:
+        marked = record.get("flag")
+        if marked and record["outcome"] == "failed" and record.get("error") == "AssertionError":
+            key = (marked["kind"], record.get("module"), marked["message"])
+            declared[key] = declared.get(key, 0) + 1
+    for (kind, module, message), count in declared.items():
+        flags.append(flag(kind, module, f"{message} ({count} check{'s' * (count != 1)} "
+                                        "failed)."))
     forbidden: dict[str, set[str]] = {}
     for record in records:
         if record.get("error") == "ForbiddenAPIError":
-            match = re.search(r"(\w+)\.py calls torch's '([^']+)'", record["message"])
-            module, api = (match.group(1), match.group(2)) if match else (record["module"], "?")
-            forbidden.setdefault(module, set()).add(api)
+            facts = record.get("facts") or {}
+            module = facts.get("module") or record.get("module")
+            forbidden.setdefault(module, set()).add(facts.get("api") or "?")
     exhausted: dict[str, set[str]] = {}
     for record in records:
         if record["outcome"] == "failed" and any(
@@ -88,7 +90,7 @@ def record_flags(records: list[dict]) -> list[dict]:
     for module, what in sorted(exhausted.items(), key=lambda kv: kv[0] or ""):
         flags.append(flag("resource-limit", module,
                           f"{module}.py ran into the sandbox's limits: {', '.join(sorted(what))}"))
-    for module, apis in sorted(forbidden.items()):
+    for module, apis in sorted(forbidden.items(), key=lambda kv: kv[0] or ""):
         flags.append(flag("forbidden-api", module,
                           f"{module}.py calls {', '.join(sorted(apis))}, which the assignment "
                           "forbids there; the tests that reached it failed."))

@@ -167,13 +167,14 @@ def _run_job(pytest_session: pytest.Session, job: dict) -> None:
 class ForkServer:
     """The pytest fork server and the worker zygote, started once for the whole batch."""
 
-    def __init__(self, assignment: course.Assignment, workdir: Path):
+    def __init__(self, assignment: course.Assignment, workdir: Path,
+                 suites=("public", "hidden")):
         self.zygote = zygote.Zygote()
         to_server_r, self._to_server = os.pipe()
         self._from_server, from_server_w = os.pipe()
         self.log = workdir / "forkserver.log"
         command = [
-            sys.executable, "-m", "pytest", *map(str, runner.suite_paths(assignment)),
+            sys.executable, "-m", "pytest", *map(str, assignment.suite_paths(suites)),
             f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
             f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
             "-q", "-s",

@@ -54,7 +54,6 @@ def gradebook(out: Path) -> tuple[str, str]:
         if not order:
             order = list(scoring.module_order(str(extra.get("assignment", "")))
                          or [str(m) for m in modules if isinstance(modules, dict)])
-        errors = [n for n in extra.get("notes", []) if str(n).startswith("grader error")]
         rows.append({
             "student": name, "score": _number(data.get("score")),
             "max_score": _number(extra.get("max_score")),
@@ -64,7 +63,7 @@ def gradebook(out: Path) -> tuple[str, str]:
             str((extra.get("notebook") or {}).get("status", "")),
             "notebook_pending": _number((extra.get("notebook") or {}).get("pending_max_score")),
             "flags": ";".join(sorted({str(f.get("kind")) for f in extra.get("flags", [])})),
-            "grader_error": errors[0] if errors else "",
+            "grader_error": str(extra.get("grader_error") or ""),
         })
     book, lms = io.StringIO(), io.StringIO()
     writer = csv.DictWriter(book, gradebook_columns(order), lineterminator="\n", restval="",

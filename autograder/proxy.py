@@ -306,7 +306,8 @@ def _rebuild_error(error: dict, module: str) -> Exception:
     if kind == "ForbiddenAPIError":
         rebuilt = ForbiddenAPIError.__new__(ForbiddenAPIError)
         Exception.__init__(rebuilt, text)
-        rebuilt.module, rebuilt.api = module, ""
+        rebuilt.module = str(error.get("module") or module)[:100]
+        rebuilt.api = str(error.get("api", "?"))[:100]
         return rebuilt
     if kind in ("ImplementationImportError", "ImportError", "ModuleNotFoundError"):
         return ImplementationImportError(text)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
-from autograder.seam import describe_exception
+from autograder.seam import ForbiddenAPIError, describe_exception
 
 
 def pytest_addoption(parser):
@@ -67,6 +67,7 @@ class Recorder:
                     outcome="failed",
                     error=type(error).__name__ if error else "Error",
                     message=describe_exception(error) if error else "failed",
+                    facts=error_facts(error),
                 )
         elif report.when == "call" and record["outcome"] == "pending":
             record["outcome"] = "passed"
@@ -76,6 +77,14 @@ class Recorder:
 
     def pytest_unconfigure(self):
         self.stream.close()
+
+
+def error_facts(error: BaseException | None) -> dict | None:
+    """What the grader's own error types know beyond their message (a forbidden call's module
+    and API), kept as data so that flags never parse messages."""
+    if isinstance(error, ForbiddenAPIError):
+        return {"module": error.module, "api": error.api}
+    return None
 
 
 def read_records(path: Path) -> list[dict]:
@@ -96,6 +105,7 @@ def describe_item(item) -> dict:
                        if f in getattr(item, "fixturenames", ())), None)
     modules = sorted(markers & set(assignment.modules if assignment else ()))
     params = getattr(getattr(item, "callspec", None), "params", {})
+    marked = item.get_closest_marker("flag")
     impl = params.get(assignment.fixture) if assignment else None
     return {
         "nodeid": item.nodeid,
@@ -106,6 +116,7 @@ def describe_item(item) -> dict:
         "module": modules[0] if len(modules) == 1 else None,
         "modules": modules,
         "gpu": "gpu" in markers,
+        "flag": {"kind": str(marked.args[0]), "message": str(marked.args[1])} if marked else None,
         "outcome": "pending",
         "error": None,
         "message": "",

@@ -1,10 +1,12 @@
 """Step 5 of grading: write what was found, for each reader.
 
-* ``results_json``: Gradescope's autograder format (results.json);
-* ``markdown``: a summary for the student (results.json's ``output``, a PR comment,
-  ``$GITHUB_STEP_SUMMARY``): public results in full, hidden ones only as a count;
-* ``terminal``: the instructor's table, every module, public and hidden;
+* ``results_json``: Gradescope's autograder format (results.json), whose ``output`` is the
+  student's summary: public results in full, hidden ones only as a count;
+* ``markdown``: that summary (``--markdown``; the PR comment renders the same);
+* ``terminal``: the instructor's view, every module, public and hidden;
 * ``junit_xml``: for CI systems that show test reports.
+
+The summaries are ``autograder.summary``'s, built from the results.json document.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from autograder import __version__
+from autograder import __version__, summary
 from autograder import assignment as course
-from autograder.notebook.feedback import MODULE as NOTEBOOK_MODULE
-from autograder.scoring import TestScore, format_table, module_order, module_table
+from autograder.scoring import TestScore, module_order
+from autograder.summary import NOTEBOOK_MODULE
 
 
 @dataclass
@@ -28,10 +30,7 @@ class Outcome:
     public_only: bool = False
     notes: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
-
-    @property
-    def grader_error(self) -> str | None:
-        return next((n for n in self.notes if n.startswith("grader error")), None)
+    grader_error: str | None = None  # the grader's own failure (never the submission's)
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -83,10 +82,13 @@ def results_json(outcome: Outcome) -> dict:
         "visibility": "visible" if test.suite == "public" else "after_due_date",
         "tags": [test.module, test.suite] + (["gpu"] if test.gpu else []),
     } for i, test in enumerate(ordered)]
-    return {
+    extra = dict(outcome.extra)
+    if isinstance(extra.get("notebook"), dict):
+        extra["notebook"] = {**extra["notebook"], "file": _notebook_file(outcome)}
+    document = {
         "score": outcome.score,
         "execution_time": round(outcome.execution_time, 2),
-        "output": markdown(outcome),
+        "output": "",  # the summary of the rest, below
         "output_format": "md",
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -99,9 +101,12 @@ def results_json(outcome: Outcome) -> dict:
             "public_only": outcome.public_only,
             "modules": _module_points(outcome.scores, modules),
             "notes": list(outcome.notes),
-            **outcome.extra,
+            "grader_error": outcome.grader_error,
+            **extra,
         },
     }
+    document["output"] = summary.markdown(summary.build(document))
+    return document
 
 
 def _module_points(scores: list[TestScore], modules) -> dict[str, dict[str, float]]:
@@ -114,67 +119,15 @@ def _module_points(scores: list[TestScore], modules) -> dict[str, dict[str, floa
 
 
 def markdown(outcome: Outcome) -> str:
-    modules = [t for t in outcome.scores if t.module != NOTEBOOK_MODULE]
-    public = [t for t in modules if t.suite == "public"]
-    hidden = [t for t in modules if t.suite == "hidden"]
-    table = module_table(public, outcome.modules)
-    lines = [f"## {outcome.assignment}: public tests",
-             "",
-             "| module | passed | points |",
-             "| --- | ---: | ---: |"]
-    for module in outcome.modules:
-        tests = [t for t in public if t.module == module]
-        if tests:
-            passed = sum(t.status == "passed" for t in tests)
-            earned, possible = table[module]["public"]
-            lines.append(f"| `{module}.py` | {passed}/{len(tests)} | {earned:g}/{possible:g} |")
-    earned, possible = table["total"]["public"]
-    lines.append(f"| **total** | {sum(t.status == 'passed' for t in public)}/{len(public)} "
-                 f"| **{earned:g}/{possible:g}** |")
-    failing = [t for t in public if t.status == "failed"]
-    if failing:
-        lines += ["", "### What to fix first", ""]
-        for test in failing[:10]:
-            message = test.messages[0] if test.messages else "failed"
-            lines.append(f"- **{test.name}**: {_escape(message)}")
-        if len(failing) > 10:
-            lines.append(f"- ... and {len(failing) - 10} more failing public tests")
-    if hidden:
-        lines += ["", f"{len(hidden)} hidden tests also ran; their results are released after "
-                  "the due date."]
-    elif outcome.public_only:
-        lines += ["", "Only the public tests ran here; the hidden tests run after the deadline."]
-    if outcome.flags:
-        lines += ["", "### Flags", ""]
-        lines += [f"- `{f['kind']}`" + (f" ({f['module']}.py)" if f.get("module") else "")
-                  + f": {_escape(f['message'])}" for f in outcome.flags]
-    if outcome.skipped:
-        lines += ["", f"{len(outcome.skipped)} GPU parity tests were skipped (no CUDA here) "
-                  "and do not count."]
-    lines += _notebook_markdown(outcome)
-    lines += [f"_{note}_" for note in outcome.notes]
-    return "\n".join(lines) + "\n"
-
-
-def _escape(text: str) -> str:
-    """Student-controlled text, safe inside Markdown (no HTML, no links, no code fences)."""
-    text = text.replace("\r", " ").replace("\n", " ")
-    for char in "\\`*_{}[]<>()#|!":
-        text = text.replace(char, "\\" + char)
-    return text[:300]
+    """The student's summary (results.json's ``output``), as Markdown."""
+    return results_json(outcome)["output"]
 
 
 def terminal(outcome: Outcome, title: str) -> str:
-    lines = [format_table(title, [t for t in outcome.scores if t.module != NOTEBOOK_MODULE],
-                          outcome.modules),
-             *_notebook_terminal(outcome),
-             f"score: {outcome.score:g} / {outcome.max_score:g}"]
-    if outcome.skipped:
-        lines.append(f"({len(outcome.skipped)} GPU parity tests skipped: no CUDA; not counted)")
-    for f in outcome.flags:
-        lines.append(f"FLAG {f['kind']}" + (f" [{f['module']}]" if f.get("module") else "")
-                     + f": {f['message'][:300]}")
-    return "\n".join(lines)
+    """The instructor's view: ``title``, then every module's public and hidden points, the
+    score, what failed and the flags, as plain text."""
+    document = results_json(outcome)
+    return f"{title}\n{summary.text(summary.build(document, staff=True))}"
 
 
 def junit_xml(outcome: Outcome) -> bytes:
@@ -196,65 +149,9 @@ def junit_xml(outcome: Outcome) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-# -- the notebook part's lines ----------------------------------------------------------------
-
-def _name(outcome) -> str:
+def _notebook_file(outcome) -> str:
     """The notebook's file name in the assignment that ``outcome`` grades."""
     try:
         return course.load(outcome.assignment).notebook or "notebook"
     except course.ManifestError:
         return "notebook"
-
-
-def _notebook_markdown(outcome) -> list[str]:
-    """The notebook's section of the student's summary."""
-    info = outcome.extra.get("notebook")
-    if info is None:
-        return []
-    parts = outcome.extra["parts"]
-    lines = ["", f"## {outcome.assignment}: notebook ({_name(outcome)})", "",
-             f"Graded parts: modules {parts['modules']}, notebook {parts['notebook']}.", ""]
-    if info["status"] != "graded":
-        return [*lines, f"The notebook was not graded: {_escape(info['detail'])}."]
-    tests = [t for t in outcome.scores if t.module == NOTEBOOK_MODULE]
-    public = [t for t in tests if t.suite == "public"]
-    hidden = [t for t in tests if t.suite == "hidden"]
-    if public:
-        earned, possible = sum(t.score for t in public), sum(t.max_score for t in public)
-        lines.append(f"Public checks: {sum(t.status == 'passed' for t in public)}/{len(public)} "
-                     f"passed, {earned:g}/{possible:g} points.")
-        for test in public:
-            if test.status == "failed":
-                lines.append(f"- **{test.name}**: {_escape(test.messages[0])}")
-    if hidden:
-        lines.append(f"{len(hidden)} checks with hidden tests also ran; their results are "
-                     "released after the due date.")
-    pending = outcome.extra.get("pending", [])
-    if pending:
-        total = sum(p["max_score"] for p in pending)
-        unanswered = [p["name"] for p in pending if not p["answered"]]
-        lines.append(f"Written answers: {len(pending)} ({total:g} points), graded by hand; "
-                     "not included in the score above.")
-        if unanswered:
-            lines.append(f"Unanswered: {_escape(', '.join(unanswered))}.")
-    return lines
-
-
-def _notebook_terminal(outcome) -> list[str]:
-    """The notebook's lines of the instructor's table."""
-    info = outcome.extra.get("notebook")
-    if info is None:
-        return []
-    parts = outcome.extra["parts"]
-    lines = [f"parts: modules {parts['modules']}, notebook {parts['notebook']}"]
-    if info["status"] != "graded":
-        return [*lines, f"notebook: not graded: {info['detail']}"]
-    tests = [t for t in outcome.scores if t.module == NOTEBOOK_MODULE]
-    cells = {suite: ([t for t in tests if t.suite == suite]) for suite in ("public", "hidden")}
-    row = "  ".join(f"{suite} {sum(t.score for t in rows):.2f}/{sum(t.max_score for t in rows):.2f}"
-                    for suite, rows in cells.items())
-    return [*lines, f"notebook ({_name(outcome)}): checked cells {row}; written answers pending: "
-            f"{info['pending_max_score']:g} points ({len(outcome.extra.get('pending', []))} "
-            "answers, graded by hand)"]
-
-

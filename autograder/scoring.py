@@ -123,17 +123,3 @@ def module_table(scores: list[TestScore],
         for suite in SUITES
     }
     return table
-
-
-def format_table(title: str, scores: list[TestScore], order: tuple[str, ...] = ()) -> str:
-    """A plain-text score table, one row per module (in ``order``)."""
-    table = module_table(scores, order)
-    lines = [title, f"{'module':<16}{'public':>14}{'hidden':>14}{'total':>16}"]
-    for module, row in table.items():
-        if module == "total":
-            lines.append("-" * 60)
-        cells = [f"{row[s][0]:6.2f}/{row[s][1]:<6.2f}" for s in SUITES]
-        earned, possible = (row["public"][i] + row["hidden"][i] for i in (0, 1))
-        total = f"{earned:7.2f}/{possible:<7.2f}"
-        lines.append(f"{module:<16}{cells[0]:>14}{cells[1]:>14}{total:>16}")
-    return "\n".join(lines)

@@ -20,10 +20,9 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from autograder import assignment as course
-from autograder import grade, patches, report
+from autograder import grade, patches
 from autograder.sandbox import DEFAULT_UID
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,17 +104,19 @@ def _processes_of(uid: int) -> list[str]:
             if not row[1].startswith("Z")]
 
 
-def check(case: Case, outcome: report.Outcome, results_text: str,
-          uid_survivors: tuple[int, list[str]], full: float, markers: list[str]) -> list[str]:
-    """What is wrong with ``outcome`` for ``case`` (empty: as expected)."""
+def check(case: Case, results: dict, results_text: str,
+          uid_survivors: tuple[int, list[str]], markers: list[str]) -> list[str]:
+    """What is wrong with ``results`` (a results.json document) for ``case`` (empty: as
+    expected)."""
     problems = []
-    score = outcome.score
-    kinds = {f["kind"] for f in outcome.flags}
-    by_module = {m: [sum(t.score for t in outcome.scores if t.module == m),
-                     sum(t.max_score for t in outcome.scores if t.module == m)]
-                 for m in outcome.modules}
+    score, full = results["score"], results["extra_data"]["max_score"]
+    kinds = {f["kind"] for f in results["extra_data"]["flags"]}
+    by_module = {m: [p["score"], p["max_score"]]
+                 for m, p in results["extra_data"]["modules"].items()}
+    if results["extra_data"].get("grader_error"):
+        problems.append(f"grader error: {results['extra_data']['grader_error']}")
     if case.kind in ("reference", "alternative") and score < full - 1e-6:
-        lost = [t.name for t in outcome.scores if t.status == "failed"][:3]
+        lost = [t["name"] for t in results["tests"] if t["status"] == "failed"][:3]
         problems.append(f"expected full marks, got {score:g}/{full:g} ({'; '.join(lost)})")
     if case.kind == "stubs" and score > 0:
         problems.append(f"expected 0, got {score:g}")
@@ -148,7 +149,7 @@ def check(case: Case, outcome: report.Outcome, results_text: str,
 
 
 def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base: int = 4):
-    """Grade the cases ``jobs`` at a time, in order: yields (case, outcome, results.json text,
+    """Grade the cases ``jobs`` at a time, in order: yields (case, results.json text,
     (uid, processes of that uid still alive afterwards))."""
     free_uids: queue.Queue[int] = queue.Queue()
     for slot in range(max(jobs, 1)):  # one uid per running grade: never shared by two at once
@@ -166,24 +167,10 @@ def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base:
             survivors = _processes_of(uid)  # before the uid is handed to the next grade
         finally:
             free_uids.put(uid)
-        return case, outcome, text, (uid, survivors)
+        return case, text, (uid, survivors)
 
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         yield from pool.map(grade_case, all_cases)
-
-
-class _Stored:
-    """What ``check`` reads of an outcome, from a results.json that ``batch`` wrote."""
-
-    def __init__(self, data: dict):
-        self.score = data["score"]
-        self.max_score = data["extra_data"]["max_score"]
-        self.flags = data["extra_data"]["flags"]
-        self.execution_time = data["execution_time"]
-        self.modules = tuple(data["extra_data"]["modules"])  # in the manifest's order
-        self.scores = [SimpleNamespace(name=t["name"], module=t["tags"][0], score=t["score"],
-                                       max_score=t["max_score"], status=t["status"])
-                       for t in data["tests"]]
 
 
 def batch_cases(all_cases: list[Case], assignment: str, jobs: int = 2):
@@ -201,7 +188,7 @@ def batch_cases(all_cases: list[Case], assignment: str, jobs: int = 2):
         for case in all_cases:
             path = out / "results" / f"{case.kind}-{case.name}.json"
             text = path.read_text(encoding="utf-8")
-            yield case, _Stored(json.loads(text)), text, (uids[0], survivors)
+            yield case, text, (uids[0], survivors)
 
 
 def run(assignment=None, jobs: int = 2, only: list[str] | None = None,
@@ -211,13 +198,15 @@ def run(assignment=None, jobs: int = 2, only: list[str] | None = None,
     markers = _hidden_markers(assignment)
     rows: list[tuple[Case, float, float, list[str], str]] = []
     graded = (batch_cases if use_batch else grade_cases)(all_cases, assignment, jobs)
-    for case, outcome, text, uid in graded:
-        problems = check(case, outcome, text, uid, outcome.max_score, markers)
-        flags = ",".join(sorted({f["kind"] for f in outcome.flags})) or "-"
-        rows.append((case, outcome.score, outcome.max_score, problems, flags))
+    for case, text, uid in graded:  # both ways, judged by the results.json they wrote
+        results = json.loads(text)
+        problems = check(case, results, text, uid, markers)
+        score, full = results["score"], results["extra_data"]["max_score"]
+        flags = ",".join(sorted({f["kind"] for f in results["extra_data"]["flags"]})) or "-"
+        rows.append((case, score, full, problems, flags))
         status = "ok" if not problems else "FAIL: " + "; ".join(problems)
-        print(f"{case.kind:<12}{case.name:<34}{outcome.score:7.2f}/{outcome.max_score:<7g}"
-              f"{outcome.execution_time:6.1f}s  {flags:<40} {status}", flush=True)
+        print(f"{case.kind:<12}{case.name:<34}{score:7.2f}/{full:<7g}"
+              f"{results['execution_time']:6.1f}s  {flags:<40} {status}", flush=True)
     failed = [row for row in rows if row[3]]
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed")
     summary = {case.name: {"kind": case.kind, "score": score, "max_score": full,

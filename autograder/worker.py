@@ -298,10 +298,13 @@ class Worker:
 
 
 def describe_error(error: BaseException) -> dict:
-    from autograder.seam import describe_exception
+    from autograder.seam import ForbiddenAPIError, describe_exception
 
     kind = type(error).__name__  # the grader decides which types cross as themselves
-    return {"type": kind, "original": kind, "message": describe_exception(error)}
+    described = {"type": kind, "original": kind, "message": describe_exception(error)}
+    if isinstance(error, ForbiddenAPIError):  # the forbidden call, as data (for the flag)
+        described.update(module=str(error.module)[:100], api=str(error.api)[:100])
+    return described
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ engine (``autograder/*.py``) names none of them, and commands choose one with ``
 from __future__ import annotations
 
 import ast
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -181,3 +182,66 @@ def test_pytest_targets_the_assignment_whose_tests_are_named(tmp_path):
     a2_items = [line for line in chosen.stdout.splitlines() if "a2_perceptron/tests" in line]
     assert a1_items and all("[assignments" in line for line in a1_items)
     assert a2_items and all("[ref" in line for line in a2_items)
+
+
+def _engine_imports() -> dict[str, set[str]]:
+    """Each engine module (packages' files included) -> the engine modules it imports, at the
+    top or inside a function; importing ``a.b.c`` runs the package ``a.b`` too."""
+    files = [p for p in (ROOT / "autograder").rglob("*.py")
+             if not {"zoo", "suites", "__pycache__"} & set(p.relative_to(ROOT).parts)]
+    names = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in files}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([base] if base else []))
+                targets |= {base} | {f"{base}.{a.name}" for a in node.names}
+        edges = set()
+        for target in targets:
+            parts = target.split(".")
+            edges |= {".".join(parts[:i]) for i in range(2, len(parts) + 1)} & set(names)
+        graph[name] = edges - {name}
+    return graph
+
+
+def test_no_engine_module_imports_one_that_imports_it_back():
+    graph = _engine_imports()
+    assert "autograder.report" in graph and "autograder.notebook.feedback" in graph
+
+    def reaches(start: str, goal: str) -> list[str] | None:
+        seen, stack = set(), [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph.get(node, ())):
+                if nxt == goal:
+                    return [*path, nxt]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+        return None
+
+    cycles = [cycle for name in sorted(graph) if (cycle := reaches(name, name))]
+    packages = {n for n in graph if (ROOT / n.replace(".", "/") / "__init__.py").is_file()}
+    # a package's __init__ re-exporting its own modules is not a cycle between jobs
+    cycles = [c for c in cycles if not any(
+        (a in packages and b.startswith(a + ".")) or (b in packages and a.startswith(b + "."))
+        for a, b in itertools.pairwise(c))]
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
+
+
+def test_grade_is_a_batch_of_one():
+    """grade and batch hand their submissions to the same staged steps (``pipeline.run``);
+    neither runs the suites or scores by itself."""
+    graph = _engine_imports()
+    for command in ("autograder.grade", "autograder.batch"):
+        assert "autograder.pipeline" in graph[command], command
+        assert not graph[command] & {"autograder.runner", "autograder.forkserver",
+                                     "autograder.scoring", "autograder.flags"}, command

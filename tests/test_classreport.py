@@ -87,8 +87,7 @@ def synthetic_class(reference: dict, stubs: dict) -> dict[str, object]:
     grace = _mixture(stubs, reference, set())  # what grade writes when its pytest run fails
     for test in grace["tests"]:
         test.update(status="failed", score=0.0, output="Failed.")
-    grace["extra_data"]["notes"] = ["grader error: the test suites did not run:"]
-    grace["output"] += "_grader error: the test suites did not run:_\n"
+    grace["extra_data"]["grader_error"] = "the test suites did not run:"
     students["grace"] = _retotal(grace)
     hostile = _mixture(reference, stubs, {"neuron"})
     hostile["output"] = (f"## {HOSTILE_TEXT}\n\n- **{HOSTILE_TEXT}**: {HOSTILE_TEXT}\n\n"
@@ -149,7 +148,7 @@ def graded_records(class_dir: Path) -> dict[str, dict]:
         except json.JSONDecodeError:
             continue
         if (isinstance(data, dict) and isinstance(data.get("score"), float | int)
-                and not any(n.startswith("grader error") for n in data["extra_data"]["notes"])):
+                and not data["extra_data"].get("grader_error")):
             out[path.name.removesuffix(".json")] = data
     return out
 
@@ -337,34 +336,67 @@ def test_student_text_never_becomes_markup(class_dir):
     assert HOSTILE_TEST in index_text  # among the tests failed most
     hostile_text = " ".join(parse(hostile_page).text)
     assert "<script>document.title='pwned'</script>" in hostile_text
-    assert hostile_text.count("<script>") >= 4  # heading, list item, paragraph, flag, test output
+    # the page's flags, the summary's failing test and flags, the test's output
+    assert hostile_text.count("<script>") >= 4
 
 
-def test_markdown_subset_renders_the_graders_summary():
-    text = ("## a1_neurons: public tests\n\n| module | passed | points |\n| --- | ---: | ---: |\n"
-            "| `loss.py` | 1/5 | 0.6/3 |\n| **total** | 1/5 | **0.6/3** |\n\n"
-            "### What to fix first\n\n- **loss: rms error value**: loss.rms\\_error is wrong\n"
-            "- two\n\n_grader error: none_\n")
-    rendered = classreport.markdown_to_html(text)
+def small_results(**extra) -> dict:
+    """A results.json as the grader writes it, small: one module, a failing public test and a
+    hidden one."""
+    return {
+        "score": 0.6, "output": "the stored summary (not what the page shows)",
+        "tests": [
+            {"name": "loss: rms error value", "number": "2.1", "score": 0.6, "max_score": 3,
+             "status": "failed", "output": "Passed 1 of 5 cases.\n- loss.rms_error is wrong",
+             "visibility": "visible", "tags": ["loss", "public"]},
+            {"name": "loss: hidden thing", "number": "2.2", "score": 0, "max_score": 1,
+             "status": "failed", "output": "Failed.", "visibility": "after_due_date",
+             "tags": ["loss", "hidden"]}],
+        "extra_data": {"assignment": "a1_neurons", "max_score": 4, "flags": [],
+                       "modules": {"loss": {"score": 0.6, "max_score": 4}}, **extra},
+    }
+
+
+def test_feedback_page_shows_the_summary_built_from_the_results():
+    student = classreport.parse_results(small_results(grader_error="the suites did not run"),
+                                        "s", "s")
+    rendered = classreport.feedback_html(student)
     assert "<h3>a1_neurons: public tests</h3>" in rendered
-    assert "<th>module</th>" in rendered and '<td class="num">1/5</td>' in rendered
-    assert "<td><code>loss.py</code></td>" in rendered
-    assert "<td><strong>total</strong></td>" in rendered
-    assert "<li><strong>loss: rms error value</strong>: loss.rms_error is wrong</li>" in rendered
-    assert "<p><em>grader error: none</em></p>" in rendered
+    assert '<th>module</th><th class="num">passed</th>' in rendered
+    assert '<td><code>loss.py</code></td><td class="num">0/1</td>' in rendered
+    assert '<td><strong>total</strong></td>' in rendered
+    assert ("<li><code>loss: rms error value</code>: <code>loss.rms_error is wrong</code></li>"
+            in rendered)
+    assert "<p>1 hidden test also ran;" in rendered and "hidden thing</code>:" not in rendered
+    assert "<strong>grader error:</strong> <code>the suites did not run</code>" in rendered
+    assert "the stored summary" not in rendered
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>", "**<b>x</b>**", "`</code><script>`", "| <a href=x> |",
-    "## <img src=x onerror=alert(1)>", "- <iframe>", "_<svg onload=alert(1)>_", "\\<script\\>",
+@pytest.mark.parametrize("extra", [
+    {"notebook": {"status": ["x"], "detail": 3}, "parts": {"modules": 1, "notebook": None}},
+    {"notebook": {"status": "graded"}, "pending": [7, {"name": None}], "notes": "x"},
+    {"skipped": 3, "modules": [], "public_only": "yes", "assignment": None},
 ])
-def test_markdown_subset_escapes_every_tag(text):
-    rendered = classreport.markdown_to_html(text)
+def test_feedback_page_of_any_accepted_results_has_its_summary(extra):
+    data = small_results(**extra)
+    data["tests"].append({"name": "t", "status": "failed", "score": 0, "max_score": 1})
+    student = classreport.parse_results(data, "s", "s")  # accepted as it is
+    rendered = classreport.student_summary(student)
+    assert rendered.startswith("<h3>") and "<pre>" not in rendered
     markup = Markup()
     markup.feed(rendered)
-    assert {tag for tag, _ in markup.tags} <= {"h3", "p", "ul", "li", "table", "tbody", "tr",
-                                               "td", "code", "strong", "em"}
-    assert all(not attrs or attrs == {"class": "num"} for _, attrs in markup.tags)
+    assert {tag for tag, _ in markup.tags} <= ALLOWED_TAGS
+
+
+def test_feedback_page_falls_back_to_the_stored_output_as_text(monkeypatch):
+    def broken(results, staff=False, label=None):
+        raise RuntimeError("a document nobody foresaw")
+
+    monkeypatch.setattr(classreport.page.summary, "build", broken)
+    student = classreport.parse_results(small_results(), "s", "s")
+    student.output = "<script>alert(1)</script>"
+    rendered = classreport.feedback_html(student)
+    assert "<pre>&lt;script&gt;alert(1)&lt;/script&gt;</pre>" in rendered
 
 
 # ---------------------------------------------------------------- in a browser

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import collect, flags, grade, patches, report, scoring, wire
+from autograder import collect, flags, grade, patches, pytest_report, report, scoring, wire
 from autograder.assignment import load
 from autograder.proxy import SandboxImplementation
 
@@ -157,17 +157,41 @@ def test_static_scan_flags_what_the_assignment_never_needs():
     assert "subprocess" in found[0]["message"] and "open" in found[0]["message"]
 
 
-def test_leakage_and_forbidden_api_flags_come_from_the_records():
+def test_declared_and_forbidden_api_flags_come_from_the_records_facts_not_their_text():
+    leak = {"kind": "test-set-leakage", "message": "the test split changed the model"}
     records = [
-        {"function": "test_select_and_evaluate_leakage_targets", "outcome": "failed",
-         "error": "AssertionError", "message": "", "module": "splits"},
+        {"function": "test_any_name", "outcome": "failed", "error": "AssertionError",
+         "message": "", "module": "splits", "flag": leak},
+        {"function": "test_other", "outcome": "failed", "error": "AssertionError",
+         "message": "", "module": "splits", "flag": leak},
+        {"function": "test_nondeterministic", "outcome": "failed", "module": "splits",
+         "error": "NotDeterministicError", "message": "", "flag": leak},  # not a finding
+        {"function": "test_passes", "outcome": "passed", "error": None, "message": "",
+         "module": "splits", "flag": leak},
         {"function": "test_logistic_values", "outcome": "failed", "error": "ForbiddenAPIError",
-         "message": "ForbiddenAPIError: activations.py calls torch's 'sigmoid', which ...",
-         "module": "activations"},
+         "message": "a message that names loss.py calls torch's 'mse_loss'",  # never parsed
+         "module": "neuron", "facts": {"module": "activations", "api": "sigmoid"}},
     ]
     kinds = {f["kind"]: f for f in flags.record_flags(records)}
     assert set(kinds) == {"test-set-leakage", "forbidden-api"}
+    assert kinds["test-set-leakage"]["module"] == "splits"
+    assert kinds["test-set-leakage"]["message"] == (
+        "the test split changed the model (2 checks failed).")
+    assert kinds["forbidden-api"]["module"] == "activations"
     assert "sigmoid" in kinds["forbidden-api"]["message"]
+    assert "mse_loss" not in kinds["forbidden-api"]["message"]
+
+
+def test_the_forbidden_call_crosses_the_sandbox_as_data():
+    from autograder import proxy, worker
+    from autograder.seam import ForbiddenAPIError
+
+    sent = worker.describe_error(ForbiddenAPIError("activations", "sigmoid"))
+    assert (sent["module"], sent["api"]) == ("activations", "sigmoid")
+    rebuilt = proxy._rebuild_error(sent, "neuron")
+    assert isinstance(rebuilt, ForbiddenAPIError)
+    assert (rebuilt.module, rebuilt.api) == ("activations", "sigmoid")
+    assert pytest_report.error_facts(rebuilt) == {"module": "activations", "api": "sigmoid"}
 
 
 def test_markdown_escapes_student_controlled_text():
@@ -175,8 +199,10 @@ def test_markdown_escapes_student_controlled_text():
                      messages=["<img src=x> [link](http://evil) `code` # heading"])
     outcome = report.Outcome("a1_neurons", [test], [], [], 1.0)
     text = report.markdown(outcome)
-    for raw in ("<img", "[link]", "](", "`code`", "# heading"):  # only escaped forms remain
-        assert re.search(rf"(?<!\\){re.escape(raw)}", text.replace("\\" + raw[0], "")) is None
+    assert "- `loss: x`: ``<img src=x> [link](http://evil) `code` # heading``" in text
+    rendered = re.sub(r"(`+)(.+?)(?<!`)\1(?!`)", " ", text)  # what is not a code span
+    for raw in ("<img", "[link]", "](", "code", "# heading"):  # only inside the code span
+        assert raw not in rendered, rendered
 
 
 def test_wire_refuses_objects_that_are_not_plain_data():

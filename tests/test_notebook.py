@@ -200,8 +200,10 @@ def test_merge_adds_checks_as_tests_and_answers_as_pending_outside_the_score():
     assert all(t["number"].startswith("7.") for t in results["tests"])
     text = report.markdown(outcome)
     assert "notebook graded" in text and "graded by hand" in text and "2.5 points" in text
-    assert "answer\\_regularization" in text  # unanswered, named
-    assert "notebook graded" in report.terminal(outcome, "t")
+    assert "Unanswered: `answer_regularization`." in text  # named, as the student's text
+    assert "1 check with hidden tests also ran" in text and "Hidden checks" not in text
+    terminal = report.terminal(outcome, "t")
+    assert "notebook graded" in terminal and "Hidden checks: 1/1 passed, 2/2 points." in terminal
 
 
 @pytest.mark.parametrize(("text", "status"), [(None, "absent"), ("{not json", "unreadable"),

@@ -4,12 +4,13 @@ Reads the per-student results.json files that ``autograder batch`` stored in OUT
 and writes one static page, OUT_DIR/report/index.html, with matplotlib figures beside it (score
 histogram, the tests the class fails most, per-module averages), the flags with a link to each
 student's feedback page (OUT_DIR/report/feedback/<student>.html), grader errors and the files
-that could not be read. Everything a student controls (ids, messages, Markdown) is HTML-escaped;
+that could not be read. Everything a student controls (ids, test names, messages) is HTML-escaped;
 the pages load nothing from outside the report folder and need no JavaScript.
 """
 
 # The steps, one module each: results (read), figures (compute and draw), page (write the HTML,
-# with markup's escaping and Markdown); build below runs them in that order.
+# with markup's escaping and autograder.summary's student summary); build below runs them in
+# that order.
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from .figures import (
     plot_module_averages,
     score_histogram,
 )
-from .markup import esc, markdown_to_html
-from .page import IMAGE_CHECK, STYLE, feedback_html, index_html, summary_numbers
+from .markup import esc
+from .page import IMAGE_CHECK, STYLE, feedback_html, index_html, student_summary, summary_numbers
 from .results import (
     ClassResults,
     ReportError,
@@ -60,10 +61,10 @@ __all__ = [
     "feedback_html",
     "index_html",
     "load_results",
-    "markdown_to_html",
     "module_averages",
     "parse_results",
     "score_histogram",
+    "student_summary",
     "summary_numbers",
 ]
 

@@ -8,8 +8,10 @@ import hashlib
 import statistics
 from urllib.parse import quote
 
+from autograder import summary
+
 from .figures import FIGURES, TestRate
-from .markup import esc, html_table, markdown_to_html
+from .markup import esc, html_table
 from .results import ClassResults, Student
 
 STYLE = """
@@ -122,6 +124,15 @@ def index_html(results: ClassResults, rates: list[TestRate], top: int) -> str:
     return _page(title, body, script=IMAGE_CHECK)
 
 
+def student_summary(student: Student) -> str:
+    """The student's summary, rendered from their results (as results.json's ``output`` is);
+    a document it cannot be built from shows its ``output`` as text."""
+    try:
+        return summary.html(summary.build(student.results), shift=1)
+    except Exception:  # a hostile file must not stop the report: its page is still made
+        return f"<pre>{esc(student.output)}</pre>"
+
+
 def feedback_html(student: Student) -> str:
     title = f"{student.id}: feedback"
     body = ['<p><a href="../index.html">class report</a></p>',
@@ -135,8 +146,7 @@ def feedback_html(student: Student) -> str:
                  + (f" ({esc(f['module'])})" if f["module"] else "")
                  + f": {esc(f['message'])}</li>" for f in student.flags]
         body.append("</ul>")
-    body += ["<h2>What the student sees (results.json output)</h2>",
-             markdown_to_html(student.output)]
+    body += ["<h2>What the student sees</h2>", student_summary(student)]
     if student.tests:
         body += ["<h2>Every test</h2>", html_table(
             ["#", "test", "suite", "status", "points", "message"],

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
-GRADER_ERROR_NOTE = re.compile(r"^_(grader error: .*)_\s*$", re.MULTILINE)
 
 
 class ReportError(Exception):
@@ -42,6 +41,7 @@ class Student:
     grader_error: str | None
     output: str
     assignment: str
+    results: dict = field(default_factory=dict, repr=False)  # the document, as read
 
     @property
     def percent(self) -> float:
@@ -141,14 +141,11 @@ def parse_results(data, student_id: str, page: str) -> Student:
         raise ValueError("extra_data.flags is not a list")
     parsed = [_test(entry, i) for i, entry in enumerate(tests)]
     output = _text(data.get("output", ""), "output", optional=True)
-    notes = extra.get("notes", [])
-    error = next((note for note in notes if isinstance(note, str)
-                  and note.startswith("grader error")), None) if isinstance(notes, list) else None
-    if error is None:  # results written before extra_data.notes existed
-        found = GRADER_ERROR_NOTE.search(output)
-        error = found.group(1) if found else None
+    error = extra.get("grader_error")
+    if error is not None and not isinstance(error, str):
+        raise ValueError("extra_data.grader_error is not a string")
     if error is None and not parsed:
-        error = "grader error: no test results"
+        error = "no test results"
     max_score = extra.get("max_score")
     return Student(
         id=student_id,
@@ -161,6 +158,7 @@ def parse_results(data, student_id: str, page: str) -> Student:
         grader_error=error,
         output=output,
         assignment=_text(extra.get("assignment", ""), "extra_data.assignment", optional=True),
+        results=data,
     )
 
 

@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..summary import plain
 from .context import REPOSITORY, Context, InputError
-from .results import plain
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")  # as `autograder batch` grades
 MAX_NOTEBOOK_BYTES = 16 * 2**20

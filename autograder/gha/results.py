@@ -1,21 +1,24 @@
-"""results.json from a run: loaded, checked against the results schema, and rendered as the
-score summary (the ``summary`` step). Every string in it is untrusted."""
+"""results.json from a run: loaded, checked against the results schema, and shown as the score
+summary (``autograder.summary``'s) and annotations (the ``summary`` step). Every string in it is
+untrusted."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..summary import MAX_TEXT, build, code_span, first_problem, markdown, plain
 from .commands import Fence, annotation
 from .context import Context, InputError
 
+__all__ = ["MAX_LISTED_FAILURES", "MAX_TEXT", "SCHEMA_PATH", "code_span", "first_problem",
+           "load_results", "load_schema", "module_file", "plain", "render_summary", "summary",
+           "visible_tests"]
+
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "results.schema.json"
 MAX_RESULTS_BYTES = 4 * 2**20
-MAX_TEXT = 300  # characters of one untrusted string shown in a comment or a log line
 MAX_LISTED_FAILURES = 10  # GitHub shows at most 10 error annotations per step
 
 
@@ -56,58 +59,8 @@ def load_results(path: Path) -> dict:
     return results
 
 
-def plain(text: str, limit: int = MAX_TEXT) -> str:
-    """Untrusted text on one line: control and format characters (newlines, bidi overrides,
-    zero-width ones) become spaces, and it is cut to ``limit`` characters."""
-    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c
-                      for c in text)
-    cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
-
-
-def code_span(text: str) -> str:
-    """Untrusted text as a Markdown code span: no markup, link, mention or HTML inside is
-    rendered. The fence is one backtick longer than any run of backticks in the text."""
-    text = plain(text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-@dataclass
-class ModuleRow:
-    module: str
-    passed: int = 0
-    total: int = 0
-    score: float = 0.0
-    max_score: float = 0.0
-
-
 def visible_tests(results: dict) -> list[dict]:
     return [t for t in results["tests"] if t["visibility"] == "visible"]
-
-
-def first_problem(test: dict) -> str:
-    """The first line of a failing test's output that names a problem."""
-    lines = [line.strip() for line in test["output"].splitlines() if line.strip()]
-    problems = [line.removeprefix("- ") for line in lines if line.startswith("- ")]
-    return (problems or lines or ["failed"])[0]
-
-
-def module_rows(tests: list[dict]) -> list[ModuleRow]:
-    rows: dict[str, ModuleRow] = {}
-    for test in tests:  # results.json lists tests in module order
-        row = rows.setdefault(test["tags"][0], ModuleRow(test["tags"][0]))
-        row.total += 1
-        row.passed += test["status"] == "passed"
-        row.score += test["score"]
-        row.max_score += test["max_score"]
-    return list(rows.values())
-
-
-def _points(value: float) -> str:
-    return f"{round(value, 2):g}"
 
 
 def module_file(results: dict, module: str, workspace: Path) -> str | None:
@@ -117,39 +70,13 @@ def module_file(results: dict, module: str, workspace: Path) -> str | None:
 
 
 def render_summary(results: dict, workspace: Path) -> str:
-    """The score table of the visible tests and what to fix first, as Markdown. Built from the
-    validated fields only (never results.json's own ``output``): module names and numbers are
-    checked by the schema, every other string is shown as a code span."""
-    assignment = results["extra_data"]["assignment"]
-    tests = visible_tests(results)
-    rows = module_rows(tests)
-    lines = [f"## {assignment}: public tests", "",
-             "| module | passed | points |", "| --- | ---: | ---: |"]
-    labels = {r.module: f"{r.module}.py" if module_file(results, r.module, workspace) else r.module
-              for r in rows}
-    lines += [f"| `{labels[row.module]}` | {row.passed}/{row.total} | "
-              f"{_points(row.score)}/{_points(row.max_score)} |" for row in rows]
-    passed = sum(row.passed for row in rows)
-    score, max_score = sum(r.score for r in rows), sum(r.max_score for r in rows)
-    lines.append(f"| **total** | {passed}/{len(tests)} | "
-                 f"**{_points(score)}/{_points(max_score)}** |")
-    failing = [t for t in tests if t["status"] == "failed"]
-    if failing:
-        lines += ["", "### What to fix first", ""]
-        lines += [f"- {code_span(t['name'])}: {code_span(first_problem(t))}"
-                  for t in failing[:MAX_LISTED_FAILURES]]
-        if len(failing) > MAX_LISTED_FAILURES:
-            lines.append(f"- ... and {len(failing) - MAX_LISTED_FAILURES} more failing tests")
-    hidden = len(results["tests"]) - len(tests)
-    if hidden:
-        lines += ["", f"{hidden} hidden test{'s' * (hidden != 1)} also ran; their results are "
-                  "released after the due date."]
-    else:
-        lines += ["", "Only the public tests ran here; the hidden tests run after the deadline."]
-    kinds = sorted({f["kind"] for f in results["extra_data"]["flags"]})
-    if kinds:
-        lines += ["", "Flags for the course staff: " + ", ".join(f"`{k}`" for k in kinds)]
-    return "\n".join(lines) + "\n"
+    """The student's summary of validated ``results``, as Markdown: ``autograder.summary``'s,
+    the same as results.json's own ``output`` would be (which is never used). Modules are
+    named by their file where the checkout has one."""
+    def label(module: str) -> str:
+        return f"{module}.py" if module_file(results, module, workspace) else module
+
+    return markdown(build(results, label=label))
 
 
 def summary(results_path: Path, context: Context, stdout=None) -> int:

@@ -1,5 +1,5 @@
 """The notebook part in the grade: checked cells as scored tests with messages in words, flags
-for tampering with how checks report, and its lines in the student's summary.
+for tampering with how checks report, and its part of results.json (``merge``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from autograder.notebook.source import GradedCell
+from autograder.summary import NOTEBOOK_MODULE as MODULE  # its tests' "module" in results.json
 
-MODULE = "notebook"  # the "module" of the notebook's tests in results.json
 NO_NOTEBOOK = "none"  # NotebookPart.status of an assignment that has no notebook
 
 

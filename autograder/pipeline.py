@@ -1,0 +1,315 @@
+"""The staged steps every grading runs, for one submission (``grade``) or a class (``batch``).
+
+``grade`` is a batch of one: both hand ``run`` a list of ``Task`` (a collected submission and
+its per-module seeds) and receive one ``report.Outcome`` per task, through the same steps:
+
+1. ``reuse``   modules whose records a ``Cache`` holds for identical files are not run again
+               (``batch`` only: ``grade`` passes no cache);
+2. ``run``     the other modules' tests run in a child forked from one pytest process that has
+               imported torch and collected the suites once (``forkserver``), against sandbox
+               workers forked from one process that imported torch once (``zygote``); ``jobs``
+               children at a time, each with a uid of its own;
+3. ``finish``  points from the rubric, flags from the records, the sandbox's events and the
+               source (``scoring``, ``flags``);
+4. ``notebook`` graded in a thread beside the module tests, in a confined kernel of its own,
+               and merged into the outcome.
+
+A failure of the grader itself (the fork server does not start, a test run crashes) becomes
+the outcome's ``grader_error``, never an exception that loses the results already computed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from autograder import assignment as course
+from autograder import collect, flags, notebook, report
+from autograder.pytest_report import read_records
+from autograder.sandbox import DEFAULT_UID, kill_uid
+from autograder.scoring import load_rubric, score_records
+from autograder.seeds import secret
+
+NOTEBOOK_UID_OFFSET = 800_000  # the notebook kernels' uids, apart from the module jobs'
+
+
+@dataclass
+class Task:
+    """One submission on its way through the pipeline."""
+    name: str
+    submission: collect.Submission
+    seeds: dict[str, int]  # module -> the seed of its hidden inputs
+    keys: dict[str, str] = field(default_factory=dict)  # module -> its cache key (batch)
+    public_only: bool = False
+    started: float = field(default_factory=time.monotonic)
+    reused: dict[str, dict] = field(default_factory=dict)  # module -> {"records", "events"}
+    extra: dict = field(default_factory=dict)  # what the caller adds to extra_data
+
+    @property
+    def suites(self) -> list[str]:
+        return ["public"] if self.public_only else ["public", "hidden"]
+
+
+class Cache(Protocol):
+    """Stored module records (``batch``'s OUT_DIR/cache)."""
+
+    def lookup(self, module: str, key: str) -> dict | None: ...
+
+    def store(self, task: Task, records: list[dict], events: list[dict],
+              modules: list[str]) -> None: ...
+
+
+def stage(submission: collect.Submission, directory: Path) -> Path:
+    """The graded files, alone, in a folder only the grader can read."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name, text in submission.files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def finish(task: Task, records: list[dict], events: list[dict], error: str | None,
+           assignment: course.Assignment) -> report.Outcome:
+    """Step 3: points from the rubric and flags from the records, the events and the source."""
+    submission = task.submission
+    rubric = load_rubric(assignment)
+    if task.public_only:
+        rubric = type(rubric)(rubric.assignment,
+                              {k: v for k, v in rubric.points.items() if k[0] == "public"})
+    scores, skipped = score_records(records, rubric)
+    if not records and error is None:
+        error = "the test run produced no results (see the grader's log)"
+    found = (flags.record_flags(records)
+             + flags.event_flags(events, assignment.modules)
+             + flags.static_flags(submission.files))
+    if submission.ignored:
+        more = submission.ignored_count - len(submission.ignored)
+        found.append(flags.flag(
+            "ignored-files", None,
+            f"only {collect.graded_list(assignment)} are graded; ignored: "
+            + ", ".join(submission.ignored) + (f" and {more} more" if more > 0 else "")))
+    notes = []
+    if submission.missing:
+        notes.append("missing from the submission: " + ", ".join(submission.missing))
+    return report.Outcome(
+        assignment=assignment.name, scores=scores, skipped=skipped, flags=found,
+        execution_time=time.monotonic() - task.started, public_only=task.public_only,
+        notes=notes, grader_error=error,
+        extra={"submission_sha256": submission.digest, "secret": secret()[1], **task.extra},
+    )
+
+
+class Notebooks:
+    """Step 4: the notebook part of each submission, graded beside the module tests in threads
+    (each kernel runs confined, with a uid of its thread's own)."""
+
+    def __init__(self, assignment: course.Assignment, uids: list[int]):
+        self.assignment = assignment
+        self.pool = ThreadPoolExecutor(max_workers=len(uids), thread_name_prefix="notebook")
+        self.uids = list(uids)
+        self.lock = threading.Lock()
+        self.futures: list[Future] = []
+
+    def grade(self, task: Task, outcome: report.Outcome) -> None:
+        if task.submission.notebook is None:  # nothing to run: absent (or refused) at once
+            known: Future = Future()
+            known.set_result(notebook.merge(outcome, notebook.grade_submission(
+                task.submission, self.assignment, public_only=task.public_only)))
+            self.futures.append(known)
+            return
+        self.futures.append(self.pool.submit(self._grade, task, outcome))
+
+    def _grade(self, task: Task, outcome: report.Outcome) -> report.Outcome:
+        with self.lock:
+            uid = self.uids.pop()
+        try:
+            part = notebook.grade_submission(task.submission, self.assignment, uid=uid,
+                                             public_only=task.public_only)
+        finally:
+            kill_uid(uid)
+            with self.lock:
+                self.uids.append(uid)
+        return notebook.merge(outcome, part)
+
+    def finished(self, wait: bool = False) -> list[report.Outcome]:
+        if wait:
+            wait_for(self.futures)
+        done = [f for f in self.futures if f.done()]
+        self.futures = [f for f in self.futures if not f.done()]
+        return [f.result() for f in done]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, jobs: int = 1,
+        cache: Cache | None = None, uids: list[int] | None = None,
+        timeout: float | None = None) -> int:
+    """Grade ``tasks``; ``on_done(outcome)`` is called for each as soon as it is finished
+    (notebook included). Returns how many modules were taken from ``cache``."""
+    modules = assignment.module_names
+    uids = uids or [DEFAULT_UID + 1 + slot for slot in range(jobs)]
+    notebooks = Notebooks(assignment, [uid + NOTEBOOK_UID_OFFSET for uid in uids])
+    reused = 0
+
+    def finished(task: Task, records: list[dict], events: list[dict], error: str | None):
+        notebooks.grade(task, finish(task, records, events, error, assignment))
+        for outcome in notebooks.finished():
+            on_done(outcome)
+
+    for task in tasks:
+        for module in modules if cache is not None else ():
+            stored = cache.lookup(module, task.keys[module])
+            if stored is not None:
+                task.reused[module] = stored
+        reused += len(task.reused)
+    try:
+        for task in [t for t in tasks if len(t.reused) == len(modules)]:
+            finished(task, *_join(task), None)
+        waiting = [t for t in tasks if len(t.reused) < len(modules)]
+        if waiting:
+            runner = _Runner(waiting, assignment, uids, cache, finished,
+                             assignment.budgets.run if timeout is None else timeout)
+            runner.poll = lambda: [on_done(o) for o in notebooks.finished()]
+            reused += runner.run()
+        for outcome in notebooks.finished(wait=True):
+            on_done(outcome)
+    finally:
+        notebooks.close()
+    return reused
+
+
+def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], list[dict]]:
+    # task.reused was filled in the assignment's module order
+    records = [r for m in task.reused for r in task.reused[m]["records"]]
+    events = [e for m in task.reused for e in task.reused[m]["events"]]
+    return records + list(fresh_records), events + list(fresh_events)
+
+
+class _Runner:
+    """Step 2: run the tests of the modules no stored result covers. A module whose identical
+    closure another running job is grading is not run twice: its task waits for that result
+    (and runs the module itself if that job fails)."""
+
+    def __init__(self, tasks, assignment, uids, cache, finished, timeout):
+        self.queue, self.assignment, self.cache = list(tasks), assignment, cache
+        self.free_uids, self.finished, self.timeout = list(uids), finished, timeout
+        self.modules = assignment.module_names
+        self.running: dict[str, tuple[Task, int, Path, list[str]]] = {}
+        self.claimed: dict[tuple[str, str], str] = {}  # (module, key) -> the task running it
+        self.blocked: list[Task] = []
+        self.reused = 0
+        self.poll = lambda: None
+
+    def run(self) -> int:
+        from autograder.forkserver import ForkServer
+
+        with tempfile.TemporaryDirectory(prefix="autograder-run-") as tmp:
+            self.work = Path(tmp)
+            os.chmod(self.work, 0o700)
+            try:
+                suites = [s for s in ("public", "hidden") if any(
+                    s in task.suites for task in self.queue)]
+                server = ForkServer(self.assignment, self.work, suites)
+            except RuntimeError as error:  # the grader's failure: every task says so
+                for task in self.queue:
+                    self.finished(task, *_join(task), str(error).splitlines()[0])
+                return 0
+            try:
+                self._loop(server)
+            finally:
+                server.close()
+                for _task, uid, _folder, _mine in self.running.values():
+                    kill_uid(uid)
+        return self.reused
+
+    def _loop(self, server) -> None:
+        while self.queue or self.running or self.blocked:
+            self._start(server)
+            if not self.running:
+                self._settle()
+                if not self.running and not self.queue and self.blocked:
+                    raise RuntimeError("tasks wait for modules nobody grades")
+                continue
+            self.poll()  # outcomes finished elsewhere (notebooks) are handed on now
+            for message in server.receive(timeout=1.0):
+                self._done(message)
+                self._settle()
+
+    def _start(self, server) -> None:
+        index = 0
+        while index < len(self.queue) and self.free_uids:
+            task = self.queue[index]
+            missing = [m for m in self.modules if m not in task.reused]
+            mine = [m for m in missing
+                    if self.cache is None or (m, task.keys[m]) not in self.claimed]
+            self.queue.pop(index)
+            if not mine:  # everything it needs is being graded by others
+                self.blocked.append(task)
+                continue
+            task.started = time.monotonic()  # its execution time starts now
+            if self.cache is not None:
+                for module in mine:
+                    self.claimed[(module, task.keys[module])] = task.name
+            uid = self.free_uids.pop(0)
+            folder = self.work / f"job-{uid}"
+            staged = stage(task.submission, folder / "submission")
+            (folder / "report.jsonl").touch()
+            server.submit({"id": task.name, "dir": str(staged), "uid": uid,
+                           "seeds": task.seeds, "modules": mine, "suites": task.suites,
+                           "report": str(folder / "report.jsonl"),
+                           "events": str(folder / "events.json"), "timeout": self.timeout})
+            self.running[task.name] = (task, uid, folder, mine)
+
+    def _done(self, message: dict) -> None:
+        task, uid, folder, mine = self.running.pop(message["id"])
+        kill_uid(uid)
+        self.free_uids.append(uid)
+        for module in mine:
+            self.claimed.pop((module, task.keys.get(module)), None)
+        records = read_records(folder / "report.jsonl")
+        try:
+            events = json.loads((folder / "events.json").read_text())
+        except (OSError, ValueError):
+            events = []
+        shutil.rmtree(folder, ignore_errors=True)
+        error = None
+        if message["status"] != "done":
+            error = f"the test run {message['status']} (exit status {message['code']})"
+        elif self.cache is not None:
+            self.cache.store(task, records, events, mine)
+        if any(m not in task.reused and m not in mine for m in self.modules) and not error:
+            # it also waits for modules other jobs grade: keep the fresh ones
+            for module in mine:
+                task.reused[module] = {
+                    "records": [r for r in records if r.get("module") == module],
+                    "events": [e for e in events if e.get("group") == module]}
+            self.blocked.append(task)
+        else:
+            self.finished(task, *_join(task, records, events), error)
+
+    def _settle(self) -> None:
+        """Tasks whose modules are all known now are finished; the rest go back."""
+        for task in list(self.blocked):
+            for module in self.modules:
+                if module not in task.reused and self.cache is not None:
+                    stored = self.cache.lookup(module, task.keys[module])
+                    if stored is not None:
+                        task.reused[module] = stored
+                        self.reused += 1
+            missing = [m for m in self.modules if m not in task.reused]
+            if not missing:
+                self.blocked.remove(task)
+                self.finished(task, *_join(task), None)
+            elif not any((m, task.keys[m]) in self.claimed for m in missing):
+                self.blocked.remove(task)
+                self.queue.append(task)  # whoever was grading them failed: run them here

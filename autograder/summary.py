@@ -1,0 +1,407 @@
+"""The score summary, built once from a results.json document and rendered for every channel.
+
+``build`` turns the document (``report.results_json``'s dict, or one read back from disk or an
+uploaded artifact) into a few blocks: headings, tables, bullet items and paragraphs, made of
+spans that say whose words they are. ``markdown`` (results.json's ``output``, ``--markdown``,
+the PR comment, ``$GITHUB_STEP_SUMMARY``), ``html`` (the class report's feedback pages) and
+``text`` (the instructor's terminal) render those blocks. Every string of the document other
+than a number or a plain word is UNTRUSTED: it is cleaned by ``plain`` and shown as a code span
+in Markdown, escaped in HTML, and on one line in the terminal. Standard library only: the
+comment workflow imports it with nothing but jsonschema installed.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+NOTEBOOK_MODULE = "notebook"  # the "module" of the notebook's checked cells in results.json
+MAX_TEXT = 300  # characters of one untrusted string shown in any channel
+MAX_LISTED = 10  # failing tests listed under "What to fix first"
+NUMERIC = ' class="num"'  # an HTML cell of a number column
+# Words shown as text even in Markdown: letters and digits, joined by single spaces, "_" or "-"
+# (inert in GitHub's Markdown: no emphasis, link, autolink, mention or HTML can come of them).
+_WORDS = re.compile(r"[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+){0,15}")
+
+
+# -- untrusted text ---------------------------------------------------------------------------
+
+def plain(text: str, limit: int = MAX_TEXT) -> str:
+    """Untrusted text on one line: control and format characters (newlines, bidi overrides,
+    zero-width ones) become spaces, and it is cut to ``limit`` characters."""
+    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c
+                      for c in str(text))
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
+
+
+def code_span(text: str) -> str:
+    """Untrusted text as a Markdown code span: no markup, link, mention or HTML inside is
+    rendered. The fence is one backtick longer than any run of backticks in the text."""
+    text = plain(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def first_problem(test: dict) -> str:
+    """The first line of a failing test's output that names a problem."""
+    output = test.get("output") if isinstance(test, dict) else None
+    lines = [line.strip() for line in str(output or "").splitlines() if line.strip()]
+    problems = [line.removeprefix("- ") for line in lines if line.startswith("- ")]
+    return (problems or lines or ["failed"])[0]
+
+
+# -- the document model -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    kind: str = "text"  # text (the grader's words), bold (the grader's), untrusted
+
+
+def words(text: str) -> Span:
+    """The grader's own words."""
+    return Span(text)
+
+
+def bold(text: str) -> Span:
+    return Span(text, "bold")
+
+
+def untrusted(value) -> Span:
+    """Text from the document: shown as it is, never as markup."""
+    return Span(value if isinstance(value, str) else str(value), "untrusted")
+
+
+def name(value) -> Span:
+    """A value from the document that is usually a plain word (an assignment, a status): text
+    when it is one, untrusted otherwise."""
+    return words(value) if isinstance(value, str) and _WORDS.fullmatch(value) else untrusted(value)
+
+
+@dataclass
+class Heading:
+    level: int
+    spans: list[Span]
+
+
+@dataclass
+class Paragraph:
+    spans: list[Span]
+
+
+@dataclass
+class Items:
+    items: list[list[Span]]
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[list[Span]]]
+    numeric: frozenset[int] = frozenset()  # columns of numbers, right-aligned
+    total: bool = False  # the last row sums the others
+
+
+Block = Heading | Paragraph | Items | Table
+
+
+# -- reading the document, whatever it holds --------------------------------------------------
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 0.0
+    return float(value)
+
+
+def _points(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+@dataclass
+class _Test:
+    name: str
+    module: str
+    public: bool
+    passed: bool
+    score: float
+    max_score: float
+    problem: str = field(default="", repr=False)
+
+
+def _tests(results: dict) -> list[_Test]:
+    tests = []
+    for entry in _list(results.get("tests")):
+        if not isinstance(entry, dict):
+            continue
+        tags = [t for t in _list(entry.get("tags")) if isinstance(t, str)]
+        passed = entry.get("status") == "passed"
+        tests.append(_Test(
+            name=str(entry.get("name") or "(unnamed test)"),
+            module=tags[0] if tags else "other",
+            public=entry.get("visibility") == "visible" and "hidden" not in tags[1:],
+            passed=passed, score=_number(entry.get("score")),
+            max_score=_number(entry.get("max_score")),
+            problem="" if passed else first_problem(entry)))
+    return tests
+
+
+def _tally(tests: list[_Test]) -> list[Span]:
+    return [words(f"{sum(t.passed for t in tests)}/{len(tests)}"),
+            words(f"{_points(sum(t.score for t in tests))}/"
+                  f"{_points(sum(t.max_score for t in tests))}")]
+
+
+# -- build ------------------------------------------------------------------------------------
+
+def build(results: dict, staff: bool = False,
+          label: Callable[[str], str] | None = None) -> list[Block]:
+    """The summary of ``results`` (a results.json document) as blocks. The student's view
+    (``staff=False``): public tests in full, hidden ones only as a count; the instructor's
+    (``staff=True``) adds the hidden tests of every module and the score. ``label`` names a
+    module's file (default: ``<module>.py`` for the assignment's modules)."""
+    results = _dict(results)
+    extra = _dict(results.get("extra_data"))
+    modules = _dict(extra.get("modules"))
+    label = label or (lambda module: f"{module}.py" if module in modules else module)
+    assignment = extra.get("assignment")
+    title = name(assignment) if isinstance(assignment, str) and assignment else words("results")
+    notebook = extra.get("notebook") if isinstance(extra.get("notebook"), dict) else None
+    tests = _tests(results)
+    # the notebook's checks have a section of their own when the document describes the notebook
+    graded = [t for t in tests if notebook is None or t.module != NOTEBOOK_MODULE]
+    public = [t for t in graded if t.public]
+    hidden = [t for t in graded if not t.public]
+    blocks: list[Block] = [Heading(2, [title, words(": public and hidden tests" if staff
+                                                    else ": public tests")])]
+    blocks.append(_score_table(graded if staff else public, staff, label))
+    if staff:
+        blocks.append(Paragraph([words(f"score: {_points(_number(results.get('score')))} / "
+                                       f"{_points(_number(extra.get('max_score')))}")]))
+    failing = [t for t in public if not t.passed]
+    if failing:
+        blocks += [Heading(3, [words("What to fix first")]), Items(
+            [[untrusted(t.name), words(": "), untrusted(t.problem)] for t in failing[:MAX_LISTED]]
+            + ([[words(f"... and {len(failing) - MAX_LISTED} more failing public tests")]]
+               if len(failing) > MAX_LISTED else []))]
+    if hidden and not staff:
+        blocks.append(Paragraph([words(
+            f"{len(hidden)} hidden test{'s' * (len(hidden) != 1)} also ran; their results are "
+            "released after the due date.")]))
+    elif not hidden and extra.get("public_only") is True:
+        blocks.append(Paragraph([words(
+            "Only the public tests ran here; the hidden tests run after the deadline.")]))
+    blocks += _flags(_list(extra.get("flags")), staff, label)
+    skipped = len(_list(extra.get("skipped")))
+    if skipped:
+        blocks.append(Paragraph([words(f"{skipped} GPU parity test{'s' * (skipped != 1)} "
+                                       "skipped (no CUDA here); not counted.")]))
+    if notebook is not None:
+        blocks += _notebook(title, notebook, extra, [t for t in tests
+                                                     if t.module == NOTEBOOK_MODULE], staff)
+    blocks += [Paragraph([words("Note: "), untrusted(note)])
+               for note in _list(extra.get("notes")) if isinstance(note, str) and note]
+    error = extra.get("grader_error")
+    if isinstance(error, str) and error:
+        blocks.append(Paragraph([bold("grader error:"), words(" "), untrusted(error),
+                                 words(" (a failure of the grader itself, not of the code "
+                                       "it graded)")]))
+    return blocks
+
+
+def _score_table(tests: list[_Test], staff: bool, label: Callable[[str], str]) -> Table:
+    """One row per module, in the document's order (the assignment's), and the total."""
+    modules = list(dict.fromkeys(t.module for t in tests))
+    rows = []
+    for module in [*modules, None]:
+        mine = [t for t in tests if module is None or t.module == module]
+        head = [bold("total")] if module is None else [untrusted(label(module))]
+        if staff:
+            cells = [*_tally([t for t in mine if t.public]),
+                     *_tally([t for t in mine if not t.public]), _tally(mine)[1]]
+        else:
+            cells = _tally(mine)
+        if module is None:
+            cells[-1] = bold(cells[-1].text)
+        rows.append([head, *[[cell] for cell in cells]])
+    if staff:
+        return Table(["module", "public passed", "public points", "hidden passed",
+                      "hidden points", "points"], rows, frozenset(range(1, 6)), total=True)
+    return Table(["module", "passed", "points"], rows, frozenset({1, 2}), total=True)
+
+
+def _flags(flags: list, staff: bool, label: Callable[[str], str]) -> list[Block]:
+    items = []
+    for flag in flags:
+        if not isinstance(flag, dict):
+            continue
+        item = [words("FLAG ")] if staff else []
+        item.append(untrusted(flag.get("kind") or "flag"))
+        module = flag.get("module")
+        if isinstance(module, str) and module:
+            item += [words(" ("), untrusted(label(module)), words(")")]
+        item += [words(": "), untrusted(flag.get("message") or "")]
+        items.append(item)
+    return [Heading(3, [words("Flags")]), Items(items)] if items else []
+
+
+def _notebook(title: Span, info: dict, extra: dict, tests: list[_Test],
+              staff: bool) -> list[Block]:
+    """The notebook's section: which parts were graded, its checks, the written answers."""
+    file = info.get("file")
+    blocks: list[Block] = [Heading(2, [title, words(": notebook"), *(
+        [words(" ("), untrusted(file), words(")")] if isinstance(file, str) and file else [])])]
+    parts = _dict(extra.get("parts"))
+    if "modules" in parts and "notebook" in parts:
+        blocks.append(Paragraph([words("Graded parts: modules "), name(parts["modules"]),
+                                 words(", notebook "), name(parts["notebook"]), words(".")]))
+    if info.get("status") != "graded":
+        detail = info.get("detail")
+        return [*blocks, Paragraph(
+            [words("The notebook was not graded: "), untrusted(detail), words(".")]
+            if isinstance(detail, str) and detail else [words("The notebook was not graded.")])]
+    public = [t for t in tests if t.public]
+    hidden = [t for t in tests if not t.public]
+    if public:
+        passed, points = _tally(public)
+        blocks.append(Paragraph([words(f"Public checks: {passed.text} passed, "
+                                       f"{points.text} points.")]))
+        failing = [[untrusted(t.name), words(": "), untrusted(t.problem)]
+                   for t in public if not t.passed]
+        blocks += [Items(failing)] if failing else []
+    if hidden and staff:
+        passed, points = _tally(hidden)
+        blocks.append(Paragraph([words(f"Hidden checks: {passed.text} passed, "
+                                       f"{points.text} points.")]))
+    elif hidden:
+        blocks.append(Paragraph([words(
+            f"{len(hidden)} check{'s' * (len(hidden) != 1)} with hidden tests also ran; their "
+            "results are released after the due date.")]))
+    pending = [p for p in _list(extra.get("pending")) if isinstance(p, dict)]
+    if pending:
+        total = sum(_number(p.get("max_score")) for p in pending)
+        blocks.append(Paragraph([words(
+            f"Written answers: {len(pending)} ({_points(total)} points), graded by hand; not "
+            "included in the score above.")]))
+        unanswered = [p.get("name") or "(unnamed)" for p in pending if not p.get("answered")]
+        if unanswered:
+            spans = [words("Unanswered: ")]
+            for index, answer in enumerate(unanswered):
+                spans += [words(", ")] * (index > 0) + [untrusted(answer)]
+            blocks.append(Paragraph([*spans, words(".")]))
+    return blocks
+
+
+# -- renderers --------------------------------------------------------------------------------
+
+def markdown(blocks: list[Block]) -> str:
+    """GitHub-flavoured Markdown: untrusted text only ever inside a code span."""
+    def inline(spans: list[Span], cell: bool = False) -> str:
+        out = []
+        for span in spans:
+            if span.kind == "untrusted":  # in a table, "|" ends the cell even in a code span
+                out.append(code_span(span.text).replace("\\", "\\\\").replace("|", "\\|")
+                           if cell else code_span(span.text))
+            else:
+                out.append(f"**{span.text}**" if span.kind == "bold" else span.text)
+        return "".join(out)
+
+    parts = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            parts.append("#" * block.level + " " + inline(block.spans))
+        elif isinstance(block, Paragraph):
+            parts.append(inline(block.spans))
+        elif isinstance(block, Items):
+            parts.append("\n".join("- " + inline(item) for item in block.items))
+        else:
+            lines = ["| " + " | ".join(block.header) + " |",
+                     "| " + " | ".join("---:" if i in block.numeric else "---"
+                                       for i in range(len(block.header))) + " |"]
+            lines += ["| " + " | ".join(inline(cell, cell=True) for cell in row) + " |"
+                      for row in block.rows]
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def html(blocks: list[Block], shift: int = 0) -> str:
+    """HTML: every character of the document escaped; only the tags made here are markup.
+    ``shift`` lowers the headings (1: ``##`` becomes ``<h3>``)."""
+    def esc(text: str) -> str:
+        return _html.escape(text, quote=True)
+
+    def inline(spans: list[Span]) -> str:
+        return "".join(f"<code>{esc(plain(s.text))}</code>" if s.kind == "untrusted"
+                       else f"<strong>{esc(s.text)}</strong>" if s.kind == "bold"
+                       else esc(s.text) for s in spans)
+
+    parts = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = min(block.level + shift, 6)
+            parts.append(f"<h{level}>{inline(block.spans)}</h{level}>")
+        elif isinstance(block, Paragraph):
+            parts.append(f"<p>{inline(block.spans)}</p>")
+        elif isinstance(block, Items):
+            parts.append("<ul>" + "".join(f"<li>{inline(item)}</li>" for item in block.items)
+                         + "</ul>")
+        else:
+            parts.append(_html_table(block, inline, esc))
+    return "\n".join(parts)
+
+
+def text(blocks: list[Block]) -> str:
+    """Plain terminal text, one line per heading, paragraph or item and an aligned table; no
+    blank lines (callers print summaries one after another, separated by blank lines)."""
+    def inline(spans: list[Span]) -> str:
+        return "".join(plain(s.text) if s.kind == "untrusted" else s.text for s in spans)
+
+    lines = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            mark = "=" if block.level <= 2 else "-"
+            lines.append(f"{mark * 2} {inline(block.spans)} {mark * 2}")
+        elif isinstance(block, Paragraph):
+            lines.append(inline(block.spans))
+        elif isinstance(block, Items):
+            lines += ["- " + inline(item) for item in block.items]
+        else:
+            lines += _text_table(block, inline)
+    return "\n".join(lines)
+
+
+def _html_table(table: Table, inline: Callable, esc: Callable) -> str:
+    def row(tag: str, cells: list[str]) -> str:
+        return "<tr>" + "".join(
+            f"<{tag}{NUMERIC if i in table.numeric else ''}>{cell}</{tag}>"
+            for i, cell in enumerate(cells)) + "</tr>"
+    return ("<table><thead>" + row("th", [esc(h) for h in table.header]) + "</thead><tbody>"
+            + "".join(row("td", [inline(cell) for cell in cells]) for cells in table.rows)
+            + "</tbody></table>")
+
+
+def _text_table(table: Table, inline: Callable) -> list[str]:
+    cells = [table.header, *[[inline(cell) for cell in row] for row in table.rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(cell.rjust(widths[i]) if i in table.numeric else cell.ljust(widths[i])
+                         for i, cell in enumerate(row)).rstrip()
+    rule = "-" * len(line(["-" * width for width in widths]))
+    body = [line(row) for row in (cells[1:-1] if table.total else cells[1:])]
+    return [line(cells[0]), rule, *body,
+            *([rule] * bool(body) + [line(cells[-1])] if table.total else [])]
