@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import sys
@@ -36,7 +37,12 @@ from autograder.seeds import module_seeds
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 REPO = Path(__file__).resolve().parent.parent
-MAX_JOBS = 15  # the uids of one batch: DEFAULT_UID + 1 ... + MAX_JOBS
+MAX_JOBS = pipeline.MAX_JOBS  # the uids of one batch: DEFAULT_UID + 1 ... + MAX_JOBS
+
+
+def default_jobs() -> int:
+    """``--jobs`` when none is given: one per core, as many as the uid range allows."""
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
 
 
 class BatchError(Exception):
@@ -173,7 +179,7 @@ def cache_keys(submission: collect.Submission, seeds: dict[str, int], fingerprin
             .hexdigest() for m in assignment.modules}
 
 
-def run(submissions: Path, out: Path, assignment=None, jobs: int = 2,
+def run(submissions: Path, out: Path, assignment=None, jobs: int | None = None,
         shard: str | None = None, regrade: bool = False, reuse: bool = True,
         stream=None) -> dict:
     """Grade the class; returns counts (graded, reused, skipped, errors)."""
@@ -182,6 +188,7 @@ def run(submissions: Path, out: Path, assignment=None, jobs: int = 2,
     part = parse_shard(shard)
     if not submissions.is_dir():
         raise BatchError(f"{submissions}: no such directory")
+    jobs = default_jobs() if jobs is None else jobs
     if jobs < 1 or jobs > MAX_JOBS:
         raise BatchError(f"--jobs {jobs}: expected 1 to {MAX_JOBS}")
     if out.resolve() == submissions.resolve() or submissions.resolve() in out.resolve().parents:

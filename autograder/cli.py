@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -213,8 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", required=True,
                        help="output folder: results/, feedback/, gradebook.csv, lms.csv")
     batch.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
-    batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                       help="submissions graded at once (default: the number of cores)")
+    batch.add_argument("--jobs", type=int, default=None,
+                       help="submissions graded at once (default: the number of cores, at most "
+                       "511)")
     batch.add_argument("--shard", metavar="K/N", help="grade only the K-th of N equal parts")
     batch.add_argument("--regrade", action="store_true",
                        help="grade everything again, ignoring stored results and reuse")

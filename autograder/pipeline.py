@@ -36,11 +36,20 @@ from typing import Protocol
 from autograder import assignment as course
 from autograder import collect, flags, notebook, report
 from autograder.pytest_report import read_records
-from autograder.sandbox import DEFAULT_UID, kill_uid
+from autograder.sandbox import DEFAULT_UID, UIDS_PER_PROCESS, kill_uid
 from autograder.scoring import load_rubric, score_records
 from autograder.seeds import secret
 
-NOTEBOOK_UID_OFFSET = 800_000  # the notebook kernels' uids, apart from the module jobs'
+NOTEBOOK_UID_OFFSET = UIDS_PER_PROCESS // 2  # the notebook kernels' uids, apart from the jobs'
+MAX_JOBS = NOTEBOOK_UID_OFFSET - 1  # module jobs take DEFAULT_UID + 1 ... + MAX_JOBS
+
+
+def job_uids(jobs: int) -> list[int]:
+    """The uids of ``jobs`` module jobs of this process (each job's notebook kernel runs as its
+    uid + ``NOTEBOOK_UID_OFFSET``): all inside this process's range, none shared."""
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ValueError(f"jobs {jobs}: expected 1 to {MAX_JOBS}")
+    return [DEFAULT_UID + 1 + slot for slot in range(jobs)]
 
 
 @dataclass
@@ -157,7 +166,7 @@ def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, 
     """Grade ``tasks``; ``on_done(outcome)`` is called for each as soon as it is finished
     (notebook included). Returns how many modules were taken from ``cache``."""
     modules = assignment.module_names
-    uids = uids or [DEFAULT_UID + 1 + slot for slot in range(jobs)]
+    uids = uids or job_uids(jobs)
     notebooks = Notebooks(assignment, [uid + NOTEBOOK_UID_OFFSET for uid in uids])
     reused = 0
 

@@ -26,9 +26,12 @@ from pathlib import Path
 from autograder import wire, zygote
 
 REPO = Path(__file__).resolve().parent.parent
-# Each grading process takes its own range of 16 uids (derived from its pid), so that graders
-# running side by side never kill each other's sandboxes when they clean up.
-DEFAULT_UID = 100_000 + (os.getpid() % 50_000) * 16
+# Each grading process takes its own range of 1024 uids (derived from its pid), so that graders
+# running side by side never kill each other's sandboxes when they clean up; the range holds a
+# uid for every job of a batch on a machine with hundreds of cores (``pipeline.job_uids``), and
+# its top stays below 2**31.
+UIDS_PER_PROCESS = 1024
+DEFAULT_UID = 100_000 + (os.getpid() % 1_000_000) * UIDS_PER_PROCESS
 
 
 class SandboxTimeoutError(Exception):

@@ -258,3 +258,25 @@ def test_progress_bar_on_a_terminal_and_lines_in_a_log():
     assert "\r[" in terminal.text and "3/3" in terminal.text and "ETA" in terminal.text
     assert "\r" not in log.text and log.text.count("\n") >= 2
     assert "batch: 3/3 graded" in log.text
+
+
+@pytest.mark.parametrize("cores", [1, 2, 15, 16, 64, 512, 4096])
+def test_batch_without_jobs_runs_on_any_core_count(monkeypatch, tmp_path, cores, capsys):
+    """The default --jobs is the core count, capped by the uid range: a 16- or 64-core machine
+    (and grade-class.yml, which passes no --jobs) is not refused."""
+    from autograder import cli, pipeline
+
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: cores)
+    assert batch.default_jobs() == min(cores, batch.MAX_JOBS) and batch.MAX_JOBS >= 256
+    empty = tmp_path / "class"
+    empty.mkdir()
+    assert cli.main(["batch", str(empty), "-o", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "gradebook.csv").is_file()
+    uids = pipeline.job_uids(batch.default_jobs())
+    kernels = [uid + pipeline.NOTEBOOK_UID_OFFSET for uid in uids]
+    assert len(set(uids) | set(kernels)) == 2 * len(uids)
+    from autograder.sandbox import DEFAULT_UID, UIDS_PER_PROCESS
+    assert all(DEFAULT_UID < u < DEFAULT_UID + UIDS_PER_PROCESS for u in uids + kernels)
+    assert DEFAULT_UID + UIDS_PER_PROCESS < 2**31
+    with pytest.raises(ValueError):
+        pipeline.job_uids(batch.MAX_JOBS + 1)
