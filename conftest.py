@@ -129,6 +129,8 @@ def pytest_configure(config):
         raise pytest.UsageError(f"--impl names must be unique, got {names}")
     budgets = {"call_timeout": target.budgets.call, "import_timeout": target.budgets.import_}
     if config.getoption("--sandboxed"):
+        budgets.update(function_budget=target.budgets.function,
+                       module_budget=target.budgets.module)
         from autograder import zygote
         from autograder.proxy import SandboxImplementation
         from autograder.sandbox import DEFAULT_UID

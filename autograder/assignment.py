@@ -41,7 +41,9 @@ class Budgets:
 
     call: float = 10.0
     import_: float = 20.0
-    run: float = 900.0
+    function: float = 15.0  # every call of one student function, in one module's tests
+    module: float = 30.0  # every call made by one module's tests
+    run: float = 420.0  # the whole suite run: a backstop above the modules' budgets
     notebook: float = 300.0
     cell: float = 60.0
 
@@ -232,6 +234,8 @@ def parse(path: Path, root: Path = REPO) -> Assignment:
         budgets=Budgets(
             call=float(budgets.get("call-seconds", Budgets.call)),
             import_=float(budgets.get("import-seconds", Budgets.import_)),
+            function=float(budgets.get("function-seconds", Budgets.function)),
+            module=float(budgets.get("module-seconds", Budgets.module)),
             run=float(budgets.get("run-seconds", Budgets.run)),
             notebook=float(budgets.get("notebook-seconds", Budgets.notebook)),
             cell=float(budgets.get("cell-seconds", Budgets.cell)),

@@ -8,6 +8,7 @@ has the interface of ``autograder.seam.Implementation`` (``a1.activations.logist
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -39,9 +40,10 @@ _CROSSING = {cls.__name__: cls for cls in (
 class SandboxImplementation:
     """The seam's interface, backed by a Sandbox."""
 
-    HANG_LIMIT = 2  # timeouts (or crashes) after which a function is no longer called
+    HANG_LIMIT = 2  # timeouts (crashes, memory errors) after which a function is not called
 
     def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path,
+                 function_budget: float = float("inf"), module_budget: float = float("inf"),
                  **sandbox_options):
         self.name = name
         self.paths = [Path(p) for p in paths]
@@ -59,6 +61,19 @@ class SandboxImplementation:
         self._imported: dict[str, str | None] = {}
         self._hangs: dict[str, int] = {}
         self._crashes: dict[str, int] = {}
+        self._memory: dict[str, int] = {}
+        # Time budgets, fresh for each module's tests (like its worker): the seconds all calls
+        # of one student function may take, and all calls those tests make. A call that is
+        # passed student functions (neuron_forward(activation=tanh)) is charged to those and
+        # to a budget of its own, not to the function called or the module's budget: a slow
+        # tanh costs tanh's tests and the tests that pass tanh in, and nothing else. A spent
+        # budget fails the calls that follow at once.
+        self.function_budget, self.module_budget = function_budget, module_budget
+        self._spent: dict[str, float] = {}
+        self._group_spent = {"own": 0.0, "passed": 0.0}
+        self._exhausted: set[str] = set()
+        self._charges: dict[str, tuple[tuple[str, ...], str]] = {}  # call key -> who pays
+        self._told: set[str] = set()  # budget messages already recorded as events
         self._namedtuples: dict = {}
         self._attributes: dict = {}
         self._track_ids = itertools.count(1)
@@ -77,6 +92,11 @@ class SandboxImplementation:
             self._imported.clear()
             self._hangs.clear()
             self._crashes.clear()
+            self._memory.clear()
+            self._spent.clear()
+            self._exhausted.clear()
+            self._told.clear()
+            self._group_spent = {"own": 0.0, "passed": 0.0}
             self._attributes.clear()
         self.group = module
         self._group_starts.append((len(self.sandbox.events), module))
@@ -133,6 +153,10 @@ class SandboxImplementation:
         passed = sorted(repr(ref) for ref in (_function_ref(v) for v in (*args, *kwargs.values())
                                                if callable(v)) if ref is not None)
         key = f"{module}.{function}" + (f"[{', '.join(passed)}]" if passed else "")
+        culprits = tuple(sorted({f"{v.module}.{v.name}" for v in (*args, *kwargs.values())
+                                 if isinstance(v, ProxyFunction)}))
+        self._charges[key] = ((culprits, "passed") if culprits
+                              else ((f"{module}.{function}",), "own"))
         if self._hangs.get(key, 0) >= self.HANG_LIMIT:
             raise SandboxTimeoutError(
                 f"{key} did not finish within {self.sandbox.call_timeout:g} s on "
@@ -141,6 +165,9 @@ class SandboxImplementation:
             raise SandboxCrashError(
                 f"{key} killed the submission's process on {self.HANG_LIMIT} earlier calls; "
                 "not called again")
+        if self._memory.get(key, 0) >= self.HANG_LIMIT:
+            raise MemoryError(
+                f"{key} ran out of memory on {self.HANG_LIMIT} earlier calls; not called again")
         buffers: list[bytes] = []
         grad_inputs = [t for t in wire.data_leaves([list(args), dict(kwargs)])
                        if isinstance(t, torch.Tensor) and t.requires_grad]
@@ -169,18 +196,60 @@ class SandboxImplementation:
             result = self._connect(result, grad_inputs, track, key, module)
         return result
 
+    def _budget_left(self, payers: tuple[str, ...], group: str) -> tuple[float, str]:
+        """Seconds the next call may take before a budget runs out, and what that says."""
+        left = {f"{name} used its {self.function_budget:g} s time budget":
+                self.function_budget - self._spent.get(name, 0.0) - (name in self._exhausted)
+                * self.function_budget for name in payers}
+        tests = f"the tests of {self.group}.py" if self.group else "these tests"
+        whose = tests if group == "own" else f"the functions passed in by {tests}"
+        left[f"{whose} used their {self.module_budget:g} s time budget"] = (
+            self.module_budget - self._group_spent[group])
+        message = min(left, key=left.get)
+        return left[message], message
+
+    def _spend(self, payers: tuple[str, ...], group: str, seconds: float) -> None:
+        for name in payers:
+            self._spent[name] = self._spent.get(name, 0.0) + seconds
+        self._group_spent[group] += seconds
+
     def _request(self, header, buffers, key: str, module: str):
+        call_key = key.removeprefix("backward of ")  # a backward pass is charged as its call
+        payers, group = self._charges.get(call_key, ((call_key,), "own"))
+        left, spent_message = self._budget_left(payers, group)
+        if left <= 0:
+            if spent_message not in self._told:
+                self._told.add(spent_message)
+                self._record(SandboxTimeoutError, module, spent_message)
+            raise SandboxTimeoutError(
+                f"{spent_message}; the tests that need it fail without calling it (make it "
+                "faster: vectorise loops over elements, keep tensors as tensors)")
+        limit = min(self.sandbox.call_timeout, left)
+        started = time.monotonic()
         try:
-            reply, out = self.sandbox.request(header, buffers, self.sandbox.call_timeout, key)
+            reply, out = self.sandbox.request(header, buffers, limit, key)
         except SandboxTimeoutError as error:
+            self._spend(payers, group, time.monotonic() - started)
+            if limit < self.sandbox.call_timeout:  # the budget ran out during the call
+                for name in payers:
+                    if self._spent.get(name, 0.0) >= self.function_budget - 1e-3:
+                        self._exhausted.add(name)
+                self._told.add(spent_message)
+                message = f"{spent_message} (the call that spent it was stopped)"
+                self._record(SandboxTimeoutError, module, message)
+                raise SandboxTimeoutError(message) from None
             self._hangs[key] = self._hangs.get(key, 0) + 1
             self._record(SandboxTimeoutError, module, str(error))
             raise
         except SandboxCrashError as error:
+            self._spend(payers, group, time.monotonic() - started)
             self._crashes[key] = self._crashes.get(key, 0) + 1
             self._record(SandboxCrashError, module, str(error))
             raise
+        self._spend(payers, group, time.monotonic() - started)
         if "error" in reply:
+            if reply["error"].get("original") == "MemoryError":
+                self._memory[key] = self._memory.get(key, 0) + 1
             if reply["error"].get("original") in ("MemoryError", "RecursionError"):
                 self.sandbox.close()  # a fresh worker for the next call: no leftover state
             raise _rebuild_error(reply["error"], module)

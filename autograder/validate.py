@@ -130,6 +130,9 @@ def check(case: Case, results: dict, results_text: str,
         problems.append(f"score {score:g} above {expect['max_score']}")
     if "min_score" in expect and score < expect["min_score"] - 1e-6:
         problems.append(f"score {score:g} below {expect['min_score']}")
+    if "max_seconds" in expect and results["execution_time"] > expect["max_seconds"]:
+        problems.append(f"graded in {results['execution_time']:.0f} s, more than "
+                        f"{expect['max_seconds']} s")
     for module in expect.get("lost_modules", []):
         if by_module[module][0] >= by_module[module][1] - 1e-6:
             problems.append(f"{module} kept full points")

@@ -239,3 +239,26 @@ def test_student_code_runs_only_in_the_sandbox_process(tmp_path):
         assert impl.sandbox.process.poll() is None, "the worker process is alive"
     finally:
         impl.close()
+
+
+@pytest.mark.slow
+def test_slow_and_memory_hungry_functions_pay_for_themselves():
+    """A correct activations.py that takes 9.5 s a call (never a time-out) and an l2_penalty that
+    fills memory on every call: each loses only its own tests (and, for the activations, the
+    tests that pass one in), is flagged, says why in its failures, and the grade ends within two
+    minutes (the function and module time budgets; no call again after two memory errors)."""
+    from autograder import validate
+
+    names = {"slow_activations", "memory_hog_per_call"}
+    cases = [c for c in validate.cases(load("a1_neurons")) if c.name in names]
+    assert {c.name for c in cases} == names
+    for case, text, uid in validate.grade_cases(cases, "a1_neurons", jobs=2, uid_base=20):
+        results = json.loads(text)
+        assert validate.check(case, results, text, uid, []) == [], case.name
+        assert results["execution_time"] < 120, case.name
+        outputs = " ".join(t["output"] for t in results["tests"] if t["status"] == "failed")
+        flags_text = " ".join(f["message"] for f in results["extra_data"]["flags"])
+        if case.name == "slow_activations":
+            assert "time budget" in outputs and "activations." in flags_text
+        else:
+            assert "not called again" in outputs and "l2_penalty" in outputs
