@@ -7,6 +7,8 @@ graded exactly as ``autograder grade`` would, two at a time.
 
 from __future__ import annotations
 
+import json
+
 from autograder import assignment as course
 from autograder import report, validate
 
@@ -18,9 +20,9 @@ def run(assignment=None) -> int:
     chosen = [case for case in validate.cases(assignment) if case.name in shown]
     print(f"Grading {len(chosen)} submissions of {assignment.name} with the public and hidden "
           "suites, each in its own sandbox ...", flush=True)
-    for case, outcome, _, _ in validate.grade_cases(chosen, assignment, jobs=2, uid_base=8):
+    for case, text, _ in validate.grade_cases(chosen, assignment, jobs=2, uid_base=8):
         title = f"{case.kind} {case.name}" + (
             f": {case.expect['description']}" if case.expect.get("description") else "")
         print()
-        print(report.terminal(outcome, title))
+        print(report.terminal_of(json.loads(text), title))
     return 0

@@ -126,7 +126,11 @@ def markdown(outcome: Outcome) -> str:
 def terminal(outcome: Outcome, title: str) -> str:
     """The instructor's view: ``title``, then every module's public and hidden points, the
     score, what failed and the flags, as plain text."""
-    document = results_json(outcome)
+    return terminal_of(results_json(outcome), title)
+
+
+def terminal_of(document: dict, title: str) -> str:
+    """``terminal`` for a results.json document (what ``grade`` and ``batch`` wrote)."""
     return f"{title}\n{summary.text(summary.build(document, staff=True))}"
 
 

@@ -219,7 +219,7 @@ def test_a_batch_killed_midway_loses_nothing_and_grades_nothing_twice(klass, tmp
 @pytest.mark.parametrize(("args", "message"), [
     (["{tmp}/missing-folder", "-o", "{tmp}/out"], "missing-folder: no such directory"),
     (["{klass}", "-o", "{tmp}/out", "--shard", "3/2"], "--shard 3/2: expected K/N"),
-    (["{klass}", "-o", "{tmp}/out", "--jobs", "0"], "--jobs 0: expected 1 to 15"),
+    (["{klass}", "-o", "{tmp}/out", "--jobs", "0"], "--jobs 0: expected 1 to 511"),
     (["{klass}", "-o", "{klass}/out"], "must not be inside the submissions folder"),
 ])
 def test_unusable_arguments_exit_2_with_one_line(klass, tmp_path, args, message):

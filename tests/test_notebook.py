@@ -442,7 +442,7 @@ def test_grade_merges_the_notebook_into_results_json(tmp_path):
     assert results["score"] == extra["max_score"]
     assert extra["notebook"]["score"] == extra["notebook"]["max_score"] == 20
     assert sum(p["max_score"] for p in extra["pending"]) == 10
-    assert "written answers pending" in result.stdout
+    assert "Written answers: 4 (10 points), graded by hand" in result.stdout
     assert "graded by hand" in results["output"]
     for line in hidden_lines():
         assert line not in results["output"] and line not in json.dumps(results["tests"])
