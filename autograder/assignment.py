@@ -41,8 +41,8 @@ class Budgets:
 
     call: float = 10.0
     import_: float = 20.0
-    function: float = 15.0  # every call of one student function, in one module's tests
-    module: float = 30.0  # every call made by one module's tests
+    function: float = 10.0  # every call of one student function, in one module's tests
+    module: float = 45.0  # every call made by one module's tests
     run: float = 420.0  # the whole suite run: a backstop above the modules' budgets
     notebook: float = 300.0
     cell: float = 60.0
