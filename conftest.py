@@ -1,8 +1,8 @@
 """Options and fixtures shared by every suite: which implementation to test, and seeded inputs.
 
     pytest assignments/a1_neurons/tests                      # your code (the default)
-    pytest assignments/a1_neurons/tests --impl solutions/a1_neurons
-    pytest ... --impl ref=solutions/a1_neurons --impl mine=path/to/dir   # several at once
+    pytest assignments/a1_neurons/tests --impl path/to/other/dir
+    pytest ... --impl first=path/to/dir --impl second=other/dir    # several at once
     pytest ... --seed 7                                      # other random test inputs
 
 Each assignment's manifest (``assignment.toml``) names the fixture through which its suites

@@ -172,6 +172,13 @@ ASSIGNMENT_HELP = ("the assignment (default: [tool.autograder] current-assignmen
                    "pyproject.toml, or the only one)")
 
 
+def _listed(text: str) -> dict:
+    """The help of an instructor's command: listed where the course's solutions are, left out
+    of ``autograder --help`` in the student repository (the command still says why it cannot
+    run there)."""
+    return {"help": text} if (REPO / "solutions").is_dir() else {}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -181,8 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_assignments)
 
     generate = commands.add_parser(
-        "generate-stubs", help="regenerate the student stubs from solutions/"
-    )
+        "generate-stubs", **_listed("regenerate the student stubs from solutions/"
+    ))
     generate.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     generate.add_argument(
         "--check", action="store_true", help="only report stubs that differ; exit 1 if any"
@@ -190,8 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(handler=_generate_stubs)
 
     demo = commands.add_parser(
-        "demo", help="grade the reference solution and the stubs and print score tables"
-    )
+        "demo", **_listed("grade the reference solution and the stubs and print score tables"
+    ))
     demo.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     demo.set_defaults(handler=_demo)
 
@@ -207,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.set_defaults(handler=_grade)
 
     batch = commands.add_parser(
-        "batch", help="grade every submission folder of a class (resumable, shardable)")
+        "batch", **_listed("grade every submission folder of a class (resumable, shardable)"))
     batch.add_argument("submissions", help="folder with one sub-folder per student")
     batch.add_argument("-o", "--output", required=True,
                        help="output folder: results/, feedback/, gradebook.csv, lms.csv")
@@ -223,13 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(handler=_batch)
 
     merge = commands.add_parser(
-        "merge", help="join the output folders of sharded batch runs into one gradebook")
+        "merge", **_listed("join the output folders of sharded batch runs into one gradebook"))
     merge.add_argument("shards", nargs="+", help="output folders of `autograder batch --shard`")
     merge.add_argument("-o", "--output", required=True, help="folder for the joined results")
     merge.set_defaults(handler=_merge)
 
     validate = commands.add_parser(
-        "validate", help="prove the grader on the reference, the stubs and the zoos")
+        "validate", **_listed("prove the grader on the reference, the stubs and the zoos"))
     validate.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     validate.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     validate.add_argument("--batch", action="store_true",
@@ -239,8 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     rubric = commands.add_parser(
-        "rubric", help="check that the rubric gives points to exactly the tests that exist"
-    )
+        "rubric", **_listed("check that the rubric gives points to exactly the tests that exist"
+    ))
     rubric.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     rubric.add_argument(
         "--write-handout", action="store_true", help="rewrite the handout's points table"
@@ -252,14 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     rubric.set_defaults(handler=_rubric)
 
     class_report = commands.add_parser(
-        "report", help="write OUT_DIR/report/index.html: the graded class at a glance")
+        "report", **_listed("write OUT_DIR/report/index.html: the graded class at a glance"))
     class_report.add_argument("out_dir", metavar="OUT_DIR", help="the -o folder of a batch")
     class_report.add_argument("--top", type=int, default=25,
                               help="how many of the most failed tests to show (default 25)")
     class_report.set_defaults(handler=_class_report)
 
     release = commands.add_parser(
-        "release", help="build the student repository: no solutions, hidden tests or zoo")
+        "release", **_listed("build the student repository: no solutions, hidden tests or zoo"))
     release.add_argument("-o", "--output", required=True, metavar="DIR",
                          help="an empty or new folder, or a previous release to update")
     release.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)

@@ -175,7 +175,8 @@ class ForkServer:
         self.log = workdir / "forkserver.log"
         command = [
             sys.executable, "-m", "pytest", *map(str, assignment.suite_paths(suites)),
-            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", "-p", "autograder.forkserver",
+            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", *runner.LEAN_PLUGINS,
+            "-p", "autograder.forkserver",
             f"--fork-server={to_server_r},{from_server_w},{os.getpid()}", "--assert=plain",
             "-q", "-s",
             "--tb=no", "--no-header", f"--assignment={assignment.name}",

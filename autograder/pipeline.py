@@ -258,7 +258,13 @@ class _Runner:
         index = 0
         while index < len(self.queue) and self.free_uids:
             task = self.queue[index]
+            if self.cache is not None:  # what finished while it waited in the queue
+                self._look_up(task)
             missing = [m for m in self.modules if m not in task.reused]
+            if not missing:
+                self.queue.pop(index)
+                self.finished(task, *_join(task), None)
+                continue
             mine = [m for m in missing
                     if self.cache is None or (m, task.keys[m]) not in self.claimed]
             self.queue.pop(index)
@@ -306,15 +312,24 @@ class _Runner:
         else:
             self.finished(task, *_join(task, records, events), error)
 
+    def _look_up(self, task: Task) -> None:
+        """Take from the cache the modules of ``task`` that another job stored meanwhile."""
+        found = False
+        for module in self.modules:
+            if module not in task.reused and (module, task.keys[module]) not in self.claimed:
+                stored = self.cache.lookup(module, task.keys[module])
+                if stored is not None:
+                    task.reused[module] = stored
+                    self.reused += 1
+                    found = True
+        if found:  # keep the assignment's module order (the records' order)
+            task.reused = {m: task.reused[m] for m in self.modules if m in task.reused}
+
     def _settle(self) -> None:
         """Tasks whose modules are all known now are finished; the rest go back."""
         for task in list(self.blocked):
-            for module in self.modules:
-                if module not in task.reused and self.cache is not None:
-                    stored = self.cache.lookup(module, task.keys[module])
-                    if stored is not None:
-                        task.reused[module] = stored
-                        self.reused += 1
+            if self.cache is not None:
+                self._look_up(task)
             missing = [m for m in self.modules if m not in task.reused]
             if not missing:
                 self.blocked.remove(task)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
-from autograder.seam import ForbiddenAPIError, describe_exception
 
 
 def pytest_addoption(parser):
@@ -62,11 +61,13 @@ class Recorder:
             record.update(outcome="skipped", message=str(reason).removeprefix("Skipped: "))
         elif report.failed:
             if record["outcome"] != "failed":
+                from autograder.seam import describe_exception  # torch: not for read_records
                 error = call.excinfo.value if call.excinfo else None
                 record.update(
                     outcome="failed",
                     error=type(error).__name__ if error else "Error",
-                    message=describe_exception(error) if error else "failed",
+                    message=describe_exception(error, full=record["suite"] == "public")
+                    if error else "failed",
                     facts=error_facts(error),
                 )
         elif report.when == "call" and record["outcome"] == "pending":
@@ -82,6 +83,8 @@ class Recorder:
 def error_facts(error: BaseException | None) -> dict | None:
     """What the grader's own error types know beyond their message (a forbidden call's module
     and API), kept as data so that flags never parse messages."""
+    from autograder.seam import ForbiddenAPIError
+
     if isinstance(error, ForbiddenAPIError):
         return {"module": error.module, "api": error.api}
     return None

@@ -88,6 +88,12 @@ def _file(path: Path) -> File:
     return File(path.read_bytes(), os.access(path, os.X_OK))
 
 
+STUDENT_RUBRIC_HEADER = """\
+# Points of the public tests, for your information: the course's rubric without its hidden
+# entries. Editing it changes your local score only: the course grades with its own copy.
+"""
+
+
 def public_rubric(text: str) -> str:
     """The rubric with every ``[hidden...]`` table removed, comments and layout kept."""
     kept, hidden = [], False
@@ -97,7 +103,9 @@ def public_rubric(text: str) -> str:
             hidden = header.group(1).strip().strip("\"'") == "hidden"
         if not hidden:
             kept.append(line)
-    result = "".join(kept).rstrip("\n") + "\n"
+    while kept and kept[0].startswith("#"):  # the instructor's header ("Edit freely", ...)
+        kept.pop(0)
+    result = STUDENT_RUBRIC_HEADER + "".join(kept).rstrip("\n") + "\n"
     trimmed = tomllib.loads(result)
     if "hidden" in trimmed or trimmed.get("public") != tomllib.loads(text).get("public"):
         raise LeakError("the rubric could not be trimmed to its public entries")
@@ -118,6 +126,9 @@ def student_pyproject(assignment: str) -> str:
     ours = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     project, pytest_options = ours["project"], dict(ours["tool"]["pytest"]["ini_options"])
     pytest_options["testpaths"] = [f"assignments/{assignment}/tests"]
+    # a first screen a student can read: one line per failing test (autograder.student_report)
+    pytest_options["addopts"] = (f"{pytest_options.get('addopts', '')} "
+                                 "-p autograder.student_report --tb=no -rN").strip()
     pytest_options["markers"] = [m for m in pytest_options.get("markers", [])
                                  if not m.startswith("slow:")]  # marks this repository's tests
     lines = [
@@ -161,6 +172,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# torch's CPU build on Linux: PyPI's default there is the CUDA build, several GB that a laptop
+# does not need. `make setup TORCH_INDEX=` takes PyPI's default (CUDA) instead; on macOS PyPI's
+# torch is the CPU (and Apple GPU) build already.
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.org/whl/cpu)
 
 .PHONY: help setup public test grade clean
 
@@ -170,7 +185,8 @@ help:  ## list the targets
 $(STAMP): pyproject.toml requirements/grading.txt
 \t$(PYTHON) -m venv $(VENV)
 \t$(BIN)/pip install --quiet --upgrade pip
-\t$(BIN)/pip install --quiet -c requirements/grading.txt -e .
+\t$(BIN)/pip install --quiet $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) \\
+\t  -c requirements/grading.txt -e .
 \ttouch $(STAMP)
 
 setup: $(STAMP)  ## create .venv with the course's pinned environment (once)

@@ -148,7 +148,7 @@ def junit_xml(outcome: Outcome) -> bytes:
                                  name=test.function, file=test.file)
             if test.status == "failed":
                 failure = ET.SubElement(case, "failure",
-                                        message=(test.messages or ["failed"])[0][:500])
+                                        message=(test.messages or ["failed"])[0][:800])
                 failure.text = _test_output(test)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

@@ -22,6 +22,11 @@ def suite_paths(assignment: course.Assignment | str | None,
     return course.resolve(assignment).suite_paths(suites)
 
 
+# pytest plugins a grading run does without: the suites use no caplog, and capturing log
+# records around each of a thousand test phases costs about a second a grade
+LEAN_PLUGINS = ("-p", "no:logging")
+
+
 def clean_environment() -> dict[str, str]:
     """The environment for a suite run: no PYTEST_ADDOPTS, no plugins autoloaded from it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
@@ -47,7 +52,7 @@ def run_suites(
         command = [
             sys.executable, "-m", "pytest",
             *(str(p) for p in (paths or suite_paths(assignment, suites))),
-            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin",
+            f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin", *LEAN_PLUGINS,
             "-p", "autograder.pytest_report", f"--report-json={report}",
             "--assert=plain", "-q", "--tb=no", "--no-header",
             f"--assignment={assignment.name}",

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder import wire, zygote
+from autograder import zygote
 
 REPO = Path(__file__).resolve().parent.parent
 # Each grading process takes its own range of 1024 uids (derived from its pid), so that graders
@@ -62,6 +62,7 @@ class Sandbox:
 
     # -- process management -------------------------------------------------------------
     def _start(self) -> None:
+        from autograder import wire  # torch: imported by the grader only where it talks to a worker
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         socket_path = os.environ.get(zygote.ENV_VAR)
@@ -93,6 +94,7 @@ class Sandbox:
         self.confinement = reply.get("ready", {})
 
     def _receive(self, timeout: float, what: str):
+        from autograder import wire  # torch: imported by the grader only where it talks to a worker
         deadline = time.monotonic() + timeout
         remaining = timeout
         ready, _, _ = select.select([self._in], [], [], max(remaining, 0))
@@ -129,6 +131,7 @@ class Sandbox:
 
     # -- requests -----------------------------------------------------------------------
     def request(self, header: dict, buffers: list[bytes], timeout: float, what: str):
+        from autograder import wire  # torch: imported by the grader only where it talks to a worker
         for _attempt in (1, 2):
             if self.process is None:
                 self._start()
@@ -166,6 +169,7 @@ class _DeadlineReader:
 
 
 def _crash_reason(what: str, code, error) -> str:
+    from autograder import wire  # torch: imported by the grader only where it talks to a worker
     if isinstance(error, wire.WireError | ValueError):
         return f"the submission's process sent a malformed reply during {what} ({error})"
     if code is not None and code < 0:

@@ -134,11 +134,31 @@ class GuardedModule:
 
 
 MESSAGE_LIMIT = 500
+TEACHING_LIMIT = 800  # a public test's whole message, on one line
+# numpy's assertion messages open with the tolerance, the test's own words come second
+_NUMPY_HEADS = ("Not equal to tolerance", "Arrays are not equal", "Arrays are not almost equal",
+                "Items are not equal")
 
 
-def describe_exception(error: BaseException) -> str:
-    """'Type: message', with the student file and line where the error was raised, if any."""
-    text = str(error).strip().splitlines()
+def describe_exception(error: BaseException, full: bool = False) -> str:
+    """'Type: message', with the student file and line where the error was raised, if any.
+    ``full`` (a public test's failure): an assertion keeps its whole message, the test's own
+    words first, on one line and bounded, instead of its first line only (hidden tests keep
+    their first line: their words, never the numbers that may follow)."""
+    text = [line.strip() for line in str(error).strip().splitlines()]
+    if full and text and text[0].startswith("DID NOT RAISE"):  # pytest.raises: say the call
+        said = _did_not_raise(error, text[0].removeprefix("DID NOT RAISE").strip())
+        if said:
+            return said[:TEACHING_LIMIT]
+    if full and isinstance(error, AssertionError):
+        text = [line for line in text if line]
+        # pytest's assertion rewriting appends "assert False + where ..." to the test's words
+        cut = next((i for i, line in enumerate(text) if i and line.startswith("assert ")), None)
+        text = text[:cut]
+        if len(text) > 1 and text[0].startswith(_NUMPY_HEADS):
+            text = [text[1], text[0], *text[2:]]
+        message = f"{type(error).__name__}: {' '.join(text)}".rstrip(": ")
+        return message if len(message) <= TEACHING_LIMIT else message[:TEACHING_LIMIT - 1] + "…"
     message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
     if isinstance(error, AssertionError | NotImplementedError):
         return message[:MESSAGE_LIMIT]
@@ -146,6 +166,43 @@ def describe_exception(error: BaseException) -> str:
     if where:
         message = f"{message} (raised in {where})"
     return message[:MESSAGE_LIMIT]
+
+
+def _did_not_raise(error: BaseException, expected: str) -> str | None:
+    """A failed ``with pytest.raises(E): call`` of a test, in words: "Failed: <call> with
+    n = 3 did not raise ValueError (the test's comment)"."""
+    import linecache
+    import re
+
+    test = None
+    tb = error.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name.startswith("test_"):
+            test = tb
+        tb = tb.tb_next
+    if test is None:
+        return None
+    filename, number = test.tb_frame.f_code.co_filename, test.tb_lineno
+    head = linecache.getline(filename, number)
+    if "raises" not in head:
+        return None
+    indent, body = len(head) - len(head.lstrip()), []
+    for following in range(number + 1, number + 4):
+        line = linecache.getline(filename, following)
+        if not line.strip() or len(line) - len(line.lstrip()) <= indent:
+            break
+        body.append(line.split("  #")[0].strip())
+    if not body:
+        return None
+    call = " ".join(body)
+    names = dict.fromkeys(re.findall(r"(?<![.\w])([A-Za-z_]\w*)(?![\w(])", call))
+    shown = [f"{name} = {value!r}" for name, value in test.tb_frame.f_locals.items()
+             if name in names and isinstance(value, int | float | str | tuple | list | dict)
+             and len(repr(value)) <= 80]
+    expected = re.sub(r"<class '(?:\w+\.)*(\w+)'>", r"\1", expected)
+    comment = head.split("#", 1)[1].strip() if "#" in head else ""
+    return (f"Failed: {call}" + (f" with {', '.join(shown)}" if shown else "")
+            + f" did not raise {expected}" + (f" ({comment})" if comment else ""))
 
 
 def student_location(error: BaseException) -> str | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 NOTEBOOK_MODULE = "notebook"  # the "module" of the notebook's checked cells in results.json
 MAX_TEXT = 300  # characters of one untrusted string shown in any channel
+MAX_PROBLEM = 800  # ... except a failing test's problem: a public test's whole teaching text
 MAX_LISTED = 10  # failing tests listed under "What to fix first"
 NUMERIC = ' class="num"'  # an HTML cell of a number column
 # Words shown as text even in Markdown: letters and digits, joined by single spaces, "_" or "-"
@@ -39,10 +40,10 @@ def plain(text: str, limit: int = MAX_TEXT) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
 
 
-def code_span(text: str) -> str:
+def code_span(text: str, limit: int = MAX_TEXT) -> str:
     """Untrusted text as a Markdown code span: no markup, link, mention or HTML inside is
     rendered. The fence is one backtick longer than any run of backticks in the text."""
-    text = plain(text)
+    text = plain(text, limit)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
@@ -63,6 +64,7 @@ def first_problem(test: dict) -> str:
 class Span:
     text: str
     kind: str = "text"  # text (the grader's words), bold (the grader's), untrusted
+    limit: int = MAX_TEXT  # characters of an untrusted span shown
 
 
 def words(text: str) -> Span:
@@ -74,9 +76,9 @@ def bold(text: str) -> Span:
     return Span(text, "bold")
 
 
-def untrusted(value) -> Span:
-    """Text from the document: shown as it is, never as markup."""
-    return Span(value if isinstance(value, str) else str(value), "untrusted")
+def untrusted(value, limit: int = MAX_TEXT) -> Span:
+    """Text from the document: shown as it is, never as markup, cut to ``limit`` characters."""
+    return Span(value if isinstance(value, str) else str(value), "untrusted", limit)
 
 
 def name(value) -> Span:
@@ -141,6 +143,19 @@ class _Test:
     score: float
     max_score: float
     problem: str = field(default="", repr=False)
+    cases: tuple[int, int] = (0, 1)  # (passed, total): a test's cases, its parameters
+
+
+# the first line of a failing test's output in results.json (``report._test_output``)
+_CASES = re.compile(r"Passed (\d+) of (\d+) cases\.")
+
+
+def _cases(entry: dict, passed: bool) -> tuple[int, int]:
+    first = str(entry.get("output") or "").strip().splitlines()[:1]
+    found = _CASES.fullmatch(first[0].strip()) if first else None
+    if found and 0 <= int(found[1]) <= int(found[2]) > 0:
+        return int(found[1]), int(found[2])
+    return (1, 1) if passed else (0, 1)
 
 
 def _tests(results: dict) -> list[_Test]:
@@ -156,12 +171,14 @@ def _tests(results: dict) -> list[_Test]:
             public=entry.get("visibility") == "visible" and "hidden" not in tags[1:],
             passed=passed, score=_number(entry.get("score")),
             max_score=_number(entry.get("max_score")),
-            problem="" if passed else first_problem(entry)))
+            problem="" if passed else first_problem(entry), cases=_cases(entry, passed)))
     return tests
 
 
 def _tally(tests: list[_Test]) -> list[Span]:
-    return [words(f"{sum(t.passed for t in tests)}/{len(tests)}"),
+    """Cases passed (each parameter of a test is a case: the partial points come from them, so
+    the two columns agree) and points."""
+    return [words(f"{sum(t.cases[0] for t in tests)}/{sum(t.cases[1] for t in tests)}"),
             words(f"{_points(sum(t.score for t in tests))}/"
                   f"{_points(sum(t.max_score for t in tests))}")]
 
@@ -192,10 +209,13 @@ def build(results: dict, staff: bool = False,
     if staff:
         blocks.append(Paragraph([words(f"score: {_points(_number(results.get('score')))} / "
                                        f"{_points(_number(extra.get('max_score')))}")]))
-    failing = [t for t in public if not t.passed]
+    # wrong answers first: a stub's NotImplementedError is a to-do, not something to fix
+    failing = sorted((t for t in public if not t.passed),
+                     key=lambda t: t.problem.startswith("NotImplementedError"))
     if failing:
         blocks += [Heading(3, [words("What to fix first")]), Items(
-            [[untrusted(t.name), words(": "), untrusted(t.problem)] for t in failing[:MAX_LISTED]]
+            [[untrusted(t.name), words(": "), untrusted(t.problem, MAX_PROBLEM)]
+             for t in failing[:MAX_LISTED]]
             + ([[words(f"... and {len(failing) - MAX_LISTED} more failing public tests")]]
                if len(failing) > MAX_LISTED else []))]
     if hidden and not staff:
@@ -239,9 +259,9 @@ def _score_table(tests: list[_Test], staff: bool, label: Callable[[str], str]) -
             cells[-1] = bold(cells[-1].text)
         rows.append([head, *[[cell] for cell in cells]])
     if staff:
-        return Table(["module", "public passed", "public points", "hidden passed",
+        return Table(["module", "public cases passed", "public points", "hidden cases passed",
                       "hidden points", "points"], rows, frozenset(range(1, 6)), total=True)
-    return Table(["module", "passed", "points"], rows, frozenset({1, 2}), total=True)
+    return Table(["module", "cases passed", "points"], rows, frozenset({1, 2}), total=True)
 
 
 def _flags(flags: list, staff: bool, label: Callable[[str], str]) -> list[Block]:
@@ -314,8 +334,8 @@ def markdown(blocks: list[Block]) -> str:
         out = []
         for span in spans:
             if span.kind == "untrusted":  # in a table, "|" ends the cell even in a code span
-                out.append(code_span(span.text).replace("\\", "\\\\").replace("|", "\\|")
-                           if cell else code_span(span.text))
+                fenced = code_span(span.text, span.limit)
+                out.append(fenced.replace("\\", "\\\\").replace("|", "\\|") if cell else fenced)
             else:
                 out.append(f"**{span.text}**" if span.kind == "bold" else span.text)
         return "".join(out)
@@ -345,7 +365,7 @@ def html(blocks: list[Block], shift: int = 0) -> str:
         return _html.escape(text, quote=True)
 
     def inline(spans: list[Span]) -> str:
-        return "".join(f"<code>{esc(plain(s.text))}</code>" if s.kind == "untrusted"
+        return "".join(f"<code>{esc(plain(s.text, s.limit))}</code>" if s.kind == "untrusted"
                        else f"<strong>{esc(s.text)}</strong>" if s.kind == "bold"
                        else esc(s.text) for s in spans)
 
@@ -368,7 +388,8 @@ def text(blocks: list[Block]) -> str:
     """Plain terminal text, one line per heading, paragraph or item and an aligned table; no
     blank lines (callers print summaries one after another, separated by blank lines)."""
     def inline(spans: list[Span]) -> str:
-        return "".join(plain(s.text) if s.kind == "untrusted" else s.text for s in spans)
+        return "".join(plain(s.text, s.limit) if s.kind == "untrusted" else s.text
+                       for s in spans)
 
     lines = []
     for block in blocks:

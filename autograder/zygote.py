@@ -162,6 +162,9 @@ def serve(socket_path: str, parent: int | None = None) -> None:
     from autograder import wire, worker  # noqa: F401
 
     torch.set_num_threads(1)
+    # torch registers its meta-device kernels on the first meta operation (about 1.5 s): do it
+    # once here rather than in every worker whose tests use the meta device
+    torch.empty(1, device="meta").add(1)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)

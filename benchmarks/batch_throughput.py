@@ -1,7 +1,7 @@
 """How fast does a whole class get graded: ``autograder batch`` against the naive loop.
 
     .venv/bin/python benchmarks/batch_throughput.py [--count 200] [--jobs N]
-        [--naive-sample K] [--notebook-sample K] [--seed 0] [--keep DIR]
+        [--naive-sample K] [--notebook-sample K] [--grade-runs K] [--seed 0] [--keep DIR]
 
 Makes ``--count`` synthetic submissions in a temporary folder (the reference solution, the
 untouched stubs, and mixtures: the reference with one to three modules replaced by bug-zoo
@@ -19,6 +19,12 @@ prints one table, every row measured in this run on those submissions:
 * ``nbgrader autograde`` of the notebook part (solutions/a1_neurons/experiments.ipynb with each
   submission's modules beside it), where nbgrader and the notebook exist: a different workload
   (the lecture's experiments, not the module suites), shown for scale.
+
+* one ``autograder grade`` of the reference (module files only; and with the notebook) against
+  the bare ``python -c "import torch, numpy"``, each the median of ``--grade-runs`` runs.
+
+Then the issue's targets on 2 cores (2 submissions/s with ``--no-reuse``, 4/s with reuse, one
+grade within 3 s of the bare import), each marked met or not met by this run's numbers.
 
 A row whose tool is missing says "not available" instead of failing.
 """
@@ -129,6 +135,7 @@ class Row:
     submissions: int | None = None  # how many the time is for
     seconds: float | None = None
     note: str = ""
+    versus_naive: bool = True  # a class-grading row (its rate compares with the naive loop)
 
     @property
     def rate(self) -> float | None:
@@ -257,6 +264,62 @@ def nbgrader_autograde(submissions: Path, names: list[str], sample: int, work: P
                f"({seconds / len(chosen):.1f} s each); {note}")
 
 
+def timed_median(command: list[str], runs: int) -> tuple[float, int]:
+    """Median wall seconds of ``runs`` runs of ``command``, and the last exit status."""
+    times, code = [], 0
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        code = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, check=False).returncode
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), code
+
+
+def one_grade(work: Path, runs: int) -> list[Row]:
+    """The bare torch import, then one ``autograder grade`` of the reference (module files
+    only, and with its notebook): what a student's ``make grade`` waits for."""
+    modules_only = work / "one-grade-modules"
+    modules_only.mkdir()
+    for module in MODULES:
+        shutil.copyfile(REFERENCE / f"{module}.py", modules_only / f"{module}.py")
+    bare, _ = timed_median([sys.executable, "-c", "import torch, numpy"], runs)
+    rows = [Row('bare python -c "import torch, numpy"', 1, bare, f"median of {runs}",
+                versus_naive=False)]
+    for what, folder in (("one autograder grade (module files)", modules_only),
+                         ("one autograder grade (modules + notebook)", REFERENCE)):
+        seconds, code = timed_median([sys.executable, "-m", "autograder", "grade", str(folder),
+                                      "-o", str(work / "one-grade.json")], runs)
+        note = f"median of {runs}; {seconds - bare:+.1f} s over the bare import"
+        rows.append(Row(what, 1, seconds, note if code == 0 else f"failed (exit {code})",
+                        versus_naive=False))
+    return rows
+
+
+TARGETS = (  # (row label prefix, what the issue asks on 2 cores)
+    ("--no-reuse", "at least 2 submissions/s with --no-reuse"),
+    ("reuse", "at least 4 submissions/s with reuse"),
+    ("grade", "one grade (module files) within 3 s of the bare import"),
+)
+
+
+def verdicts(rows: list[Row]) -> list[str]:
+    """Each target with this run's number and whether it is met."""
+    by_what = {row.what: row for row in rows}
+    no_reuse = next((r for r in rows if r.what.endswith("--no-reuse") and r.rate), None)
+    reuse = next((r for r in rows if r.what.startswith("autograder batch")
+                  and not r.what.endswith("--no-reuse") and r.rate), None)
+    bare = by_what.get('bare python -c "import torch, numpy"')
+    grade = by_what.get("one autograder grade (module files)")
+    lines = []
+    for row, goal, need in ((no_reuse, TARGETS[0][1], 2.0), (reuse, TARGETS[1][1], 4.0)):
+        if row is not None:
+            lines.append(f"{goal}: {row.rate:.2f}/s, {'met' if row.rate >= need else 'NOT met'}")
+    if bare and grade and bare.seconds and grade.seconds:
+        extra = grade.seconds - bare.seconds
+        lines.append(f"{TARGETS[2][1]}: {extra:+.1f} s, {'met' if extra <= 3 else 'NOT met'}")
+    return lines
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -268,7 +331,8 @@ def table(rows: list[Row], baseline: Row | None) -> str:
             lines.append(f"{row.what:<56}{'':>6}{'':>10}{'':>9}{'':>10}  {row.note}")
             continue
         ratio = (f"{row.rate / baseline.rate:.1f}x"
-                 if baseline and baseline.rate and row is not baseline else "")
+                 if baseline and baseline.rate and row is not baseline and row.versus_naive
+                 else "")
         lines.append(f"{row.what:<56}{row.submissions:>6}{row.seconds:>10.1f}"
                      f"{row.rate:>9.2f}{ratio:>10}  {row.note}")
     return "\n".join(lines)
@@ -293,7 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=200, metavar="K",
                         help="time the naive loop on K submissions and extrapolate (default 200)")
     parser.add_argument("--notebook-sample", type=int, default=200, metavar="K",
-                        help="time nbgrader autograde on K submissions and extrapolate")
+                        help="time nbgrader autograde on K submissions and extrapolate "
+                             "(0: skip that row)")
+    parser.add_argument("--grade-runs", type=int, default=3, metavar="K",
+                        help="runs of the bare import and of one grade (median; default 3)")
     parser.add_argument("--seed", type=int, default=0, help="which synthetic class")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="work in DIR (must not exist) and keep it, instead of a temp folder")
@@ -339,8 +406,14 @@ def main(argv: list[str] | None = None) -> int:
                                       args.jobs, "--regrade"))
             else:
                 rows.append(Row("  again with --regrade", note="not available"))
-        rows.append(nbgrader_autograde(submissions, names, args.notebook_sample, work))
+        if args.notebook_sample > 0:
+            rows.append(nbgrader_autograde(submissions, names, args.notebook_sample, work))
+        rows.extend(one_grade(work, args.grade_runs))
         print(table(rows, naive))
+        print("\ntargets (issue 13, on 2 cores; this machine: "
+              f"{os.cpu_count()} cores):")
+        for line in verdicts(rows):
+            print(f"  {line}")
         if usage is not None:
             print(f"\nbatch scores (last run): {batch_scores(work / 'batch-out', made)}")
     return 0

@@ -362,8 +362,8 @@ def test_feedback_page_shows_the_summary_built_from_the_results():
                                         "s", "s")
     rendered = classreport.feedback_html(student)
     assert "<h3>a1_neurons: public tests</h3>" in rendered
-    assert '<th>module</th><th class="num">passed</th>' in rendered
-    assert '<td><code>loss.py</code></td><td class="num">0/1</td>' in rendered
+    assert '<th>module</th><th class="num">cases passed</th>' in rendered
+    assert '<td><code>loss.py</code></td><td class="num">1/5</td>' in rendered  # cases
     assert '<td><strong>total</strong></td>' in rendered
     assert ("<li><code>loss: rms error value</code>: <code>loss.rms_error is wrong</code></li>"
             in rendered)

@@ -221,6 +221,17 @@ def test_release_rubric_has_only_public_entries(built):
         assert not where, f"hidden test name {name} appears in {where}"
 
 
+def test_release_has_no_instructor_leftovers(built):
+    """What a student reads says nothing of the instructor's side: no "Edit freely" rubric, no
+    `--impl solutions/...` example in the conftest, pytest options for a short first screen."""
+    rubric_text = (built / "autograder" / "rubrics" / f"{ASSIGNMENT}.toml").read_text()
+    assert "Edit freely" not in rubric_text and rubric_text.startswith(
+        release.STUDENT_RUBRIC_HEADER)
+    assert "solutions/" not in (built / "conftest.py").read_text()
+    options = tomllib.loads((built / "pyproject.toml").read_text())["tool"]["pytest"]
+    assert "-p autograder.student_report --tb=no" in options["ini_options"]["addopts"]
+
+
 def test_distinctive_lines_cover_every_solution_and_hidden_file():
     """The leak check looks at something in every file it guards."""
     solutions = solution_lines()
@@ -367,6 +378,55 @@ def test_release_public_tests_fail_with_not_implemented_error(fresh_copy, tmp_pa
     wrong = [f"{r['nodeid']}: {r['outcome']} {r['message']}" for r in records
              if r["outcome"] != "failed" or r["error"] != "NotImplementedError"]
     assert not wrong, "\n".join(wrong[:10])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_student_setup_takes_torchs_cpu_build_on_linux_unless_told_otherwise(fresh_copy):
+    def setup_commands(*variables: str) -> str:
+        return subprocess.run(["make", "-n", "-B", "setup", *variables], cwd=fresh_copy,
+                              capture_output=True, text=True, check=True).stdout
+
+    cpu = "--extra-index-url https://download.pytorch.org/whl/cpu"
+    if sys.platform.startswith("linux"):
+        assert cpu in setup_commands()
+    assert "--extra-index-url" not in setup_commands("TORCH_INDEX=")  # PyPI's default (CUDA)
+    assert "-c requirements/grading.txt" in setup_commands()  # pinned either way
+
+
+def test_release_help_lists_only_the_students_commands(fresh_copy):
+    result = in_release(fresh_copy, "-m", "autograder", "--help")
+    assert result.returncode == 0, result.stderr
+    listed = set(re.findall(r"^    ([a-z-]+)", result.stdout, re.M))
+    assert listed == {"assignments", "grade"}, result.stdout
+    refused = in_release(fresh_copy, "-m", "autograder", "validate")
+    assert refused.returncode != 0 and "not available in the student repository" in (
+        refused.stdout + refused.stderr)
+
+
+@pytest.mark.slow
+def test_a_students_first_run_prints_one_line_per_failing_test(fresh_copy, tmp_path):
+    """Plain `pytest` in the release, on the stubs, with one bug of the handout's planted in
+    loss.py: pytest's progress, then one line per failing test with the grader's message, the
+    wrong answer first (not thousands of lines of docstrings and seam frames)."""
+    student = tmp_path / "student"
+    shutil.copytree(fresh_copy, student)
+    loss = student / "assignments" / ASSIGNMENT / "loss.py"
+    text = loss.read_text()
+    stub = 'raise NotImplementedError("loss.sum_of_squares_error is not implemented yet")'
+    assert stub in text
+    # the handout's classic slip: the sum of squares without its ½
+    loss.write_text(text.replace(stub, "return ((np.asarray(y) - np.asarray(t)) ** 2).sum()"))
+    result = in_release(student, "-m", "pytest")
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    failing = int(re.search(r"(\d+) failed", lines[-1])[1])
+    assert len(lines) <= failing + 25, "\n".join(lines[:60])
+    start = next(i for i, line in enumerate(lines) if "what failed (wrong answers first)" in line)
+    listed = [line for line in lines[start + 1:] if line.strip()][:failing]
+    assert all(re.match(r"test_\w+\.py::test_\w+(\[.*\])?: \w+", line) for line in listed)
+    assert "NotImplementedError" not in listed[0] and "factor ½" in listed[0]
+    assert "where False" not in result.stdout  # the test's words, not pytest's rewriting
+    assert "Docstring" not in result.stdout and "seam.py" not in result.stdout
 
 
 @pytest.mark.slow

@@ -8,12 +8,13 @@ one per module for the bugs), two at a time, once per session.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from autograder import patches, rubric
+from autograder import patches, rubric, seam
 from autograder.assignment import all_assignments
 from autograder.runner import REPO, run_suites
 from autograder.scoring import load_rubric, score_records
@@ -29,7 +30,7 @@ ZOO_SIZES = {
                     "regularization": 8, "splits": 10},
                    {"activations": 10, "neuron": 3, "loss": 1, "polyfit": 3,
                     "regularization": 3, "splits": 2}),
-    "a2_perceptron": ({"perceptron": 19, "descent": 24}, {"perceptron": 6, "descent": 7}),
+    "a2_perceptron": ({"perceptron": 20, "descent": 24}, {"perceptron": 6, "descent": 7}),
 }
 BUG_CASES = [(a, name) for a, found in BUGS.items() for name in sorted(found)]
 ALTERNATIVE_CASES = [(a, name) for a, found in ALTERNATIVES.items() for name in sorted(found)]
@@ -57,6 +58,10 @@ def suite_results(tmp_path_factory):
             if bugs:
                 jobs[(name, module)] = (assignment, bugs, assignment.suite_paths(("hidden",)),
                                         ("-m", module))
+        # every bug against the whole public suite: what a student's own run shows
+        jobs[(name, "public")] = (assignment, [impl(bug, entry) for bug, entry
+                                               in BUGS[name].items()],
+                                  assignment.suite_paths(("public",)), ())
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(run_suites, impls, assignment, paths=paths, extra_args=extra)
                    for key, (assignment, impls, paths, extra) in jobs.items()}
@@ -116,6 +121,39 @@ def test_bug_fails_a_hidden_test_of_its_module(suite_results, assignment, name):
     records = records_of(suite_results, assignment, name, key=module)
     caught = [r for r in records if r["outcome"] == "failed" and r["module"] == module]
     assert caught, f"no hidden test of {module} catches the bug zoo entry {name}"
+
+
+# the words of the libraries' own assertion messages: no teaching in them
+BOILERPLATE = {"Tensor", "likes", "Scalars", "are", "not", "close", "Mismatched", "elements",
+               "Greatest", "absolute", "relative", "difference", "at", "index", "up", "to",
+               "allowed", "DID", "NOT", "RAISE", "Not", "equal", "tolerance", "rtol", "atol",
+               "Arrays", "Max"}
+
+
+def teaches(message: str) -> bool:
+    """More than an exception's type: words of the test's own after "Type:" (not
+    "AssertionError: E", not "Tensor-likes are not close!" alone, not "DID NOT RAISE")."""
+    said = message.split(":", 1)[1] if ":" in message.split(" ", 1)[0] else message
+    own = [w for w in re.findall(r"[^\W\d_]{2,}", said) if w not in BOILERPLATE]
+    return len(own) >= 2 and "DID NOT RAISE" not in said
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_public_test_is_failed_by_a_bug_and_its_failure_teaches(suite_results,
+                                                                      assignment):
+    """Each public test, run against a bug of the zoo that fails it, says in words what is
+    wrong: the message that results.json, the summary, the PR comment and JUnit carry, whole
+    (not only the exception's first line) and bounded."""
+    public = {(r["file"], r["function"]) for r in records_of(suite_results, assignment,
+                                                             "reference")
+              if r["suite"] == "public" and r["outcome"] != "skipped"}
+    failing = [r for r in suite_results[(assignment, "public")] if r["outcome"] == "failed"]
+    caught = {(r["file"], r["function"]) for r in failing}
+    assert not public - caught, f"no bug of the zoo fails these public tests: " \
+                                f"{sorted(public - caught)}"
+    mute = [r for r in failing if not teaches(r["message"])]
+    assert not mute, describe(mute)
+    assert max(len(r["message"]) for r in failing) <= seam.TEACHING_LIMIT
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -84,7 +84,8 @@ def channels(document: dict) -> dict[str, str]:
 def test_every_channel_shows_the_same_facts():
     document = report.results_json(outcome())
     for channel, shown in channels(document).items():
-        facts = ["activations.py", "1/2", "1.75/2", "loss.py", "0/1", "1.75/3",
+        facts = ["activations.py", "4/5", "1.75/2",  # cases passed, as the points count them
+                 "loss.py", "0/1", "1.75/3",
                  "What to fix first", "activations: logistic matches torch",
                  "logistic overflows",  # the first problem of each failing public test
                  "NotImplementedError: loss.rms_error is not implemented yet",
@@ -108,15 +109,31 @@ def test_the_staff_view_adds_hidden_tests_per_module_and_the_score():
     staff = summary.text(summary.build(document, staff=True))
     table = {line.split()[0]: line.split()[1:] for line in staff.splitlines()
              if line.startswith(("activations.py", "loss.py", "total"))}
-    # public passed, public points, hidden passed, hidden points, total points
+    # public cases passed, public points, hidden cases passed, hidden points, total points
     assert table["loss.py"] == ["0/1", "0/1", "0/1", "0/1", "0/2"]
-    assert table["total"] == ["1/3", "1.75/3", "0/1", "0/1", "1.75/4"]
+    assert table["total"] == ["4/6", "1.75/3", "0/1", "0/1", "1.75/4"]
     assert "score: 2.75 / 6" in staff and "score:" not in student
     assert "Hidden checks: 1/1 passed" in staff and "Hidden checks" not in student
     assert "FLAG timeout (polyfit.py): polyfit.fit_polynomial" in staff
     terminal = report.terminal(outcome(), "a1_neurons: alice")
     assert terminal == "a1_neurons: alice\n" + staff
     assert "\n\n" not in terminal  # the demo separates submissions by blank lines
+
+
+def test_wrong_answers_come_before_unimplemented_functions_and_cases_match_points():
+    """Ten stubs ahead of the one real mistake must not hide it under "... and N more"."""
+    stubs = [score("activations", f"test_stub_{i:02d}", 0, 1,
+                   [f"NotImplementedError: activations.f{i} is not implemented yet"])
+             for i in range(12)]
+    wrong = score("splits", "test_split_sizes", 2, 7, ["the validation split has 3 examples"])
+    document = report.results_json(report.Outcome("a1_neurons", [*stubs, wrong], [], [], 1.0))
+    shown = summary.text(summary.build(document))
+    fix_first = shown[shown.index("What to fix first"):]
+    assert fix_first.index("the validation split has 3 examples") < fix_first.index(
+        "NotImplementedError")
+    assert "... and 3 more failing public tests" in fix_first
+    row = next(line.split() for line in shown.splitlines() if line.startswith("splits.py"))
+    assert row[1:] == ["2/7", "0.29/1"]  # partial points next to the cases that earned them
 
 
 def hostile_document() -> dict:
@@ -171,7 +188,7 @@ def test_the_pr_comment_is_the_students_summary():
     document = report.results_json(graded)
     assert gha.render_summary(document, REPO) == report.markdown(graded) == document["output"]
     without = gha.render_summary(document, REPO / "no-checkout-here")
-    assert "| `activations` | 1/2 | 1.75/2 |" in without  # no file: the module's name
+    assert "| `activations` | 4/5 | 1.75/2 |" in without  # no file: the module's name
 
 
 @pytest.mark.parametrize("broken", [

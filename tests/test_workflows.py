@@ -311,7 +311,7 @@ def test_summary_fences_untrusted_text(tmp_path, runner, capsys):
     tokens = re.findall(r"^::stop-commands::(\w+)$", out, re.M)
     assert len(tokens) == 1 and f"\n::{tokens[0]}::\n" in out and len(tokens[0]) >= 32
     summary = Path(runner["GITHUB_STEP_SUMMARY"]).read_text()
-    assert "| `activations.py` | 1/2 | 1.75/2 |" in summary
+    assert "| `activations.py` | 4/5 | 1.75/2 |" in summary
     assert "| `notebook` | 1/1 | 1/1 |" in summary
     assert "1 hidden test also ran" in summary  # counted, never shown
     assert "test_hidden_thing" not in summary and "hidden thing" not in summary
@@ -446,8 +446,8 @@ def test_comment_is_created_then_updated(tmp_path, runner, github, capsys):
     assert all(r["auth"] == "Bearer ghs_not-a-real-token" for r in github.requests)
     body = posted[0]["body"]["body"]
     assert body.startswith(gha.marker("a1_neurons"))
-    assert "| `activations.py` | 1/2 | 1.75/2 |" in body and "| `loss.py` | 0/1 | 0/1 |" in body
-    assert "| **total** | 2/4 | **2.75/4** |" in body
+    assert "| `activations.py` | 4/5 | 1.75/2 |" in body and "| `loss.py` | 0/1 | 0/1 |" in body
+    assert "| **total** | 5/7 | **2.75/4** |" in body
     assert "commit aaaaaaa" in body and "/course/alice-a1/actions/runs/4242" in body
     rendered = outside_code_spans(body)
     assert not any(fragment in rendered for fragment in HOSTILE_FRAGMENTS), rendered

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..summary import MAX_TEXT, build, code_span, first_problem, markdown, plain
+from ..summary import MAX_PROBLEM, MAX_TEXT, build, code_span, first_problem, markdown, plain
 from .commands import Fence, annotation
 from .context import Context, InputError
 
@@ -90,12 +90,13 @@ def summary(results_path: Path, context: Context, stdout=None) -> int:
     for test in failing[:MAX_LISTED_FAILURES]:
         path = module_file(results, test["tags"][0], context.workspace)
         where = {"file": path} if path else {}
-        stdout.write(annotation("error", plain(first_problem(test)), **where,
+        stdout.write(annotation("error", plain(first_problem(test), MAX_PROBLEM), **where,
                                 title=plain(test["name"], 120)) + "\n")
     passed = sum(t["status"] == "passed" for t in visible_tests(results))
     stdout.write(f"public tests passed: {passed}/{len(visible_tests(results))}\n")
     if failing:  # the names and messages once more, readable, as untrusted text
         with Fence(stdout):
             for test in failing:
-                stdout.write(f"FAILED {plain(test['name'])}: {plain(first_problem(test))}\n")
+                problem = plain(first_problem(test), MAX_PROBLEM)
+                stdout.write(f"FAILED {plain(test['name'])}: {problem}\n")
     return 0

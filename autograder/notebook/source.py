@@ -157,26 +157,31 @@ class GradedCell:
     source: str
 
 
+def _source_cells(source: Path) -> list[tuple[dict, str]]:
+    """(metadata, source text) of every cell of the course's own (trusted, nbformat 4) source
+    notebook: read as JSON, because importing nbformat costs seconds (its schema validator) that
+    a grade without a notebook should not pay."""
+    cells = []
+    for cell in json.loads(Path(source).read_text(encoding="utf-8"))["cells"]:
+        text = cell.get("source", "")
+        cells.append((cell.get("metadata", {}), "".join(text) if isinstance(text, list) else text))
+    return cells
+
+
 def source_metadata(source: Path) -> dict[str, dict]:
     """{grade_id: nbgrader metadata} of every nbgrader cell of the source notebook, in order."""
-    import nbformat
-
-    return {cell.metadata["nbgrader"]["grade_id"]: dict(cell.metadata["nbgrader"])
-            for cell in nbformat.read(source, as_version=4).cells
-            if "nbgrader" in cell.metadata}
+    return {meta["nbgrader"]["grade_id"]: dict(meta["nbgrader"])
+            for meta, _ in _source_cells(source) if "nbgrader" in meta}
 
 
 def graded_cells(source: Path) -> list[GradedCell]:
     """The cells of the source notebook that carry points, in order."""
-    import nbformat
-
     cells = []
-    for cell in nbformat.read(source, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
+    for meta, text in _source_cells(source):
+        meta = meta.get("nbgrader", {})
         if meta.get("grade"):
             cells.append(GradedCell(meta["grade_id"], float(meta.get("points", 0)),
-                                    bool(meta.get("solution")), HIDDEN_MARK in cell.source,
-                                    cell.source))
+                                    bool(meta.get("solution")), HIDDEN_MARK in text, text))
     return cells
 
 

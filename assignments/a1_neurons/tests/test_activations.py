@@ -91,6 +91,29 @@ def test_activations_stay_finite_at_extremes(a1, dtype):
     assert a1.activations.logistic(x)[3] == 0.5, "logistic(0) must be exactly 0.5"
 
 
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=str)
+def test_gradients_stay_finite_at_extremes(a1, dtype):
+    # The handout's warning: 1 / (1 + exp(−x)) gives the right values at x = −1000 but its
+    # gradient is inf / inf = NaN there, and NaN gradients wreck training. Autograd
+    # differentiates exactly what you wrote, so the gradient must be finite too.
+    x = torch.tensor([-1000.0, -100.0, -30.0, -1.0, 0.0, 1.0, 30.0, 100.0, 1000.0], dtype=dtype)
+    oracles = {"logistic": torch.sigmoid, "tanh": torch.tanh, "silu": F.silu,
+               "softplus": lambda z: F.softplus(z, threshold=700.0)}
+    for name, oracle in oracles.items():
+        _, (grad,) = a1.value_and_grad(getattr(a1.activations, name), x.clone().requires_grad_())
+        assert grad is not None and torch.isfinite(grad).all(), (
+            f"the gradient of {name} at {x.tolist()} is {grad if grad is None else grad.tolist()}"
+            ": NaN or inf where x is large. Some step overflows (exp of a large number) even "
+            "if the value comes out right: only ever exponentiate −|x|, and pick the branch "
+            "with torch.where on values that are finite on both sides"
+        )
+        x_oracle = x.double().requires_grad_()
+        (expected,) = torch.autograd.grad(oracle(x_oracle).sum(), x_oracle)
+        away = x != 0  # the contract grades gradient values away from exactly 0 (an abs() there)
+        torch.testing.assert_close(grad[away], expected.to(dtype)[away],
+                                   msg=lambda m, name=name: f"d {name}/dx at large |x|:\n{m}")
+
+
 def test_step_functions_at_zero(a1):
     x = torch.tensor([-2.0, -0.0, 0.0, 3.0], dtype=torch.float64)
     # heaviside: 1 at 0, as on the lecture slide (and −0.0 ≥ 0 is true as well).

@@ -16,7 +16,8 @@ def test_sum_of_squares_error_numpy(a1, rng):
     E = a1.loss.sum_of_squares_error(y, t)
     expected = 0.5 * math.fsum((yn - tn) ** 2 for yn, tn in zip(y, t, strict=True))
     assert isinstance(E, float | np.floating), f"numpy inputs must give a float, got {type(E)}"
-    assert math.isclose(E, expected, rel_tol=1e-12), f"E = {E}, want ½ Σ (y − t)² = {expected}"
+    assert math.isclose(E, expected, rel_tol=1e-12), (
+        f"E = {E}, want ½ Σ (y − t)² = {expected} (is the factor ½ there?)")
 
     E_empty = a1.loss.sum_of_squares_error(np.zeros(0), np.zeros(0))
     assert E_empty == 0, f"the error of no data is 0, got {E_empty}"
