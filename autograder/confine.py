@@ -94,19 +94,32 @@ def _enter_new_root(libc) -> bool:
     return True
 
 
+NO_NAMESPACES = "AUTOGRADER_NO_NAMESPACES"  # "1": behave as where there are none (tests, CI)
+
+
+def _unshare(libc, flags: int) -> bool:
+    """Enter new namespaces; False where the system has none (macOS: no unshare at all; Linux
+    without user namespaces; or ``AUTOGRADER_NO_NAMESPACES=1``)."""
+    unshare = getattr(libc, "unshare", None)
+    if unshare is None or os.environ.get(NO_NAMESPACES) == "1":
+        return False
+    return unshare(flags) == 0
+
+
 def confine(config: dict) -> dict:
-    """Limit this process before student code runs; returns what could be applied."""
+    """Limit this process before student code runs; returns what could be applied (its
+    "network" key is missing where no namespace could be entered)."""
     applied = {}
     libc = _libc()
     is_root = os.geteuid() == 0
     new_root = False
-    if is_root and libc.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0:
+    if is_root and _unshare(libc, CLONE_NEWNET | CLONE_NEWNS):
         applied["network"] = "none (own network namespace)"
         libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         new_root = _enter_new_root(libc)
         if new_root:
             applied["filesystem"] = "own root: system and Python only, private /tmp"
-    elif not is_root and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+    elif not is_root and _unshare(libc, CLONE_NEWUSER | CLONE_NEWNET):
         applied["network"] = "none (user and network namespace)"
     work = Path(config["workdir"])
     work.mkdir(parents=True, exist_ok=True)

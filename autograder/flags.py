@@ -102,6 +102,8 @@ def event_flags(events: list[dict], modules=()) -> list[dict]:
     without a module is charged to the one of ``modules`` its call or place names)."""
     grouped: dict[tuple[str, str | None], list[str]] = {}
     for event in events:
+        if event.get("kind") == "unconfined":  # a note of the grade, not the submission's flag
+            continue
         module = event.get("module") or _module_in(
             event.get("call", "") or event.get("where", ""), modules)
         grouped.setdefault((event["kind"], module), []).append(event["message"])

@@ -106,7 +106,7 @@ def finish(task: Task, records: list[dict], events: list[dict], error: str | Non
             "ignored-files", None,
             f"only {collect.graded_list(assignment)} are graded; ignored: "
             + ", ".join(submission.ignored) + (f" and {more} more" if more > 0 else "")))
-    notes = []
+    notes = list(dict.fromkeys(e["message"] for e in events if e.get("kind") == "unconfined"))
     if submission.missing:
         notes.append("missing from the submission: " + ", ".join(submission.missing))
     return report.Outcome(

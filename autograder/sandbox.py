@@ -34,6 +34,12 @@ UIDS_PER_PROCESS = 1024
 DEFAULT_UID = 100_000 + (os.getpid() % 1_000_000) * UIDS_PER_PROCESS
 
 
+# said once per grade where the worker could enter no namespace (macOS; Linux without them)
+UNCONFINED = ("this machine offers no Linux namespaces (macOS, or Linux without them), so the "
+              "code ran without the sandbox's isolation: fine for checking your own code; the "
+              "course grades in its sandbox")
+
+
 class SandboxTimeoutError(Exception):
     """A call into the submission took longer than its time limit."""
 
@@ -92,6 +98,9 @@ class Sandbox:
         wire.write_message(self._out, config, [])
         reply, _ = self._receive(self.import_timeout, "starting the sandbox")
         self.confinement = reply.get("ready", {})
+        if "network" not in self.confinement and not any(
+                e.get("kind") == "unconfined" for e in self.events):
+            self.events.append({"kind": "unconfined", "message": UNCONFINED})
 
     def _receive(self, timeout: float, what: str):
         from autograder import wire  # torch: imported by the grader only where it talks to a worker

@@ -7,6 +7,7 @@ tests that were skipped everywhere (GPU parity without CUDA) are left out of the
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -61,7 +62,11 @@ class TestScore:
 
     @property
     def name(self) -> str:
-        return f"{self.module}: {self.function.removeprefix('test_').replace('_', ' ')}"
+        words = self.function.removeprefix("test_")
+        # a notebook check names the lecture's figures and tables: "fig_1_4" is Figure 1.4
+        words = re.sub(r"(?:^|(?<=_))(fig|table)_(\d+)_(\d+)(?=_|$)", lambda m: (
+            f"{'Figure' if m[1] == 'fig' else 'Table'} {m[2]}.{m[3]}"), words)
+        return f"{self.module}: {words.replace('_', ' ')}"
 
 
 def score_records(records: list[dict], rubric: Rubric, impl: str | None = None):

@@ -194,9 +194,9 @@ def test_merge_adds_checks_as_tests_and_answers_as_pending_outside_the_score():
     assert results["extra_data"]["pending"] == [
         {"name": "answer_regularization", "max_score": 2.5, "answered": False}]
     by_name = {t["name"]: t for t in results["tests"]}
-    assert by_name["notebook: fig 1 4"]["tags"] == ["notebook", "public"]
-    assert by_name["notebook: fig 1 4"]["visibility"] == "visible"
-    assert by_name["notebook: table 1 1"]["visibility"] == "after_due_date"
+    assert by_name["notebook: Figure 1.4"]["tags"] == ["notebook", "public"]
+    assert by_name["notebook: Figure 1.4"]["visibility"] == "visible"
+    assert by_name["notebook: Table 1.1"]["visibility"] == "after_due_date"
     assert all(t["number"].startswith("7.") for t in results["tests"])
     text = report.markdown(outcome)
     assert "notebook graded" in text and "graded by hand" in text and "2.5 points" in text
