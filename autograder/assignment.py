@@ -116,7 +116,20 @@ class Assignment:
 
     @property
     def source_notebook(self) -> Path | None:
-        return self.solutions / self.notebook if self.notebook else None
+        """The nbgrader source: the instructor's (in solutions/), or in a student repository the
+        public source its release ships (``public_source_notebook``), or a path that does not
+        exist."""
+        if not self.notebook:
+            return None
+        instructor = self.solutions / self.notebook
+        public = self.public_source_notebook
+        return public if not instructor.is_file() and public.is_file() else instructor
+
+    @property
+    def public_source_notebook(self) -> Path:
+        """Where a release keeps the source of its notebook's public checks."""
+        return self.root / "autograder" / "notebook" / "public" / self.name / (
+            self.notebook or "")
 
     @property
     def student_notebook(self) -> Path | None:

@@ -40,7 +40,6 @@ INSTRUCTOR_ONLY = {
     "stubs.py": "generates stubs from solutions/ and names the solution markers",
     "release.py": "builds a release from the instructor repository",
     "patches.py": "applies the zoo's bug and alternative entries to the reference",
-    "nbgrader_config.py": "generates the student notebook from the source notebook",
 }
 # Caches, editor leftovers and nbgrader's working files (its gradebook holds grades).
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
@@ -237,6 +236,13 @@ def plan(assignment=None) -> dict[str, File]:
     files.update(_tree(REPO / "autograder", "autograder", set(INSTRUCTOR_ONLY) | {"rubrics"}))
     files[f"autograder/rubrics/{name_}.toml"] = File(public_rubric(
         assignment.rubric.read_text(encoding="utf-8")).encode())
+    if assignment.notebook and assignment.student_notebook.is_file():
+        # what the release's `autograder grade` grades the notebook's public checks against
+        from autograder.notebook.source import public_source
+
+        files[str(assignment.public_source_notebook.relative_to(assignment.root))] = File(
+            public_source(assignment.student_notebook.read_text(encoding="utf-8"),
+                          assignment.solutions / assignment.notebook).encode())
     for name in ("conftest.py", "requirements/grading.txt"):
         if not (REPO / name).is_file():
             raise LeakError(f"{name}: missing, the release needs it")

@@ -151,11 +151,9 @@ _CASES = re.compile(r"Passed (\d+) of (\d+) cases\.")
 
 
 def _cases(entry: dict, passed: bool) -> tuple[int, int]:
-    first = str(entry.get("output") or "").strip().splitlines()[:1]
-    found = _CASES.fullmatch(first[0].strip()) if first else None
-    if found and 0 <= int(found[1]) <= int(found[2]) > 0:
-        return int(found[1]), int(found[2])
-    return (1, 1) if passed else (0, 1)
+    found = _CASES.match(str(entry.get("output") or "").strip())
+    ok = found and 0 <= int(found[1]) <= int(found[2]) > 0
+    return (int(found[1]), int(found[2])) if ok else (int(passed), 1)
 
 
 def _tests(results: dict) -> list[_Test]:
@@ -311,6 +309,10 @@ def _notebook(title: Span, info: dict, extra: dict, tests: list[_Test],
         blocks.append(Paragraph([words(
             f"{len(hidden)} check{'s' * (len(hidden) != 1)} with hidden tests also ran; their "
             "results are released after the due date.")]))
+    if (unrun := _number(info.get("hidden_checks"))) and not hidden:
+        blocks.append(Paragraph([words(f"{unrun:g} check{'s' * (unrun != 1)} with hidden tests "
+                                       f"({_points(_number(info.get('hidden_max_score')))} "
+                                       "points) run when the course grades.")]))
     pending = [p for p in _list(extra.get("pending")) if isinstance(p, dict)]
     if pending:
         total = sum(_number(p.get("max_score")) for p in pending)

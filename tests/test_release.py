@@ -16,6 +16,7 @@ import pytest
 
 from autograder import cli, release
 from autograder.assignment import all_assignments, load
+from autograder.notebook import graded_cells
 from autograder.scoring import load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -437,11 +438,24 @@ def test_release_grades_public_only_and_refuses_hidden_grading(fresh_copy, tmp_p
     assert graded.returncode == 0, graded.stdout[-2000:] + graded.stderr[-2000:]
     data = json.loads(results.read_text())
     public_total = sum(v for k, v in load_rubric(ASSIGNMENT).points.items() if k[0] == "public")
+    # the notebook's public checks are graded too, against the source the release ships
+    cells = graded_cells(SOLUTIONS / load(ASSIGNMENT).notebook)
+    public_checks = [c for c in cells if not c.manual and not c.hidden]
+    hidden_checks = [c for c in cells if not c.manual and c.hidden]
+    assert public_checks and hidden_checks, "this check needs both kinds of notebook checks"
+    notebook = data["extra_data"]["notebook"]
+    assert notebook["status"] == "graded", notebook
+    assert notebook["hidden_checks"] == len(hidden_checks)
+    assert notebook["hidden_max_score"] == pytest.approx(sum(c.points for c in hidden_checks))
+    assert len(data["extra_data"]["pending"]) == sum(c.manual for c in cells)
+    assert f"{len(hidden_checks)} checks with hidden tests" in data["output"]
     assert data["score"] == 0
-    assert data["extra_data"]["max_score"] == pytest.approx(public_total)
+    assert data["extra_data"]["max_score"] == pytest.approx(
+        public_total + sum(c.points for c in public_checks))
     assert data["extra_data"]["flags"] == [], "a clean release checkout was flagged"
     assert data["tests"] and all("public" in t["tags"] for t in data["tests"])
     assert all(t["status"] == "failed" for t in data["tests"])
+    assert "solutions/" not in data["output"]
     for command, problem in (
         (["grade", "."], "the hidden suite is not part of the student repository"),
         (["validate"], "not available in the student repository"),

@@ -27,6 +27,7 @@ class NotebookPart:
     seconds: float = 0.0
     checked_points: float = 0.0  # what the checked cells are worth, graded or not
     answer_points: float = 0.0  # what the written answers are worth
+    hidden_checks: list[float] = field(default_factory=list)  # points of checks not run here
 
 
 # -- scores, messages, flags ------------------------------------------------------------------
@@ -156,6 +157,9 @@ def merge(outcome, part: NotebookPart):
         "notebook": {"status": part.status, "detail": part.detail, "score": earned,
                      "max_score": round(sum(t.max_score for t in part.scores), 4),
                      "pending_max_score": sum(p["max_score"] for p in part.pending),
+                     **({"hidden_checks": len(part.hidden_checks),
+                         "hidden_max_score": round(sum(part.hidden_checks), 4)}
+                        if part.hidden_checks and part.status == "graded" else {}),
                      "seconds": round(part.seconds, 2)},
     }
     return outcome

@@ -43,11 +43,16 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment=No
     timeout = assignment.budgets.notebook if timeout is None else timeout
     source = assignment.source_notebook
     if not source.is_file():
-        return NotebookPart("not graded here", detail=f"there is no source notebook "
-                            f"(solutions/{assignment.name}/{name}) where this grader runs")
+        return NotebookPart("not graded here", detail=f"this grader has no source of {name} "
+                            "to check it against (a release ships one: rebuild it with "
+                            "`autograder release`)")
     cells = graded_cells(source)
     part = NotebookPart("graded", checked_points=sum(c.points for c in cells if not c.manual),
                         answer_points=sum(c.points for c in cells if c.manual))
+    if source == assignment.public_source_notebook:  # a student repository: no hidden tests
+        public_only = True
+    if public_only:
+        part.hidden_checks = [c.points for c in cells if c.hidden and not c.manual]
     if text is None:
         worth = (f"its checks ({part.checked_points:g} points) and written answers "
                  f"({part.answer_points:g} points) were not graded")

@@ -175,13 +175,33 @@ def source_metadata(source: Path) -> dict[str, dict]:
 
 
 def graded_cells(source: Path) -> list[GradedCell]:
-    """The cells of the source notebook that carry points, in order."""
+    """The cells of the source notebook that carry points, in order. A check holds hidden
+    tests when its source has them, or (the public source of a student repository, where they
+    are cut out) when its metadata says so."""
     cells = []
     for meta, text in _source_cells(source):
+        hidden = HIDDEN_MARK in text or bool(meta.get(PUBLIC_KEY, {}).get("hidden_tests"))
         meta = meta.get("nbgrader", {})
         if meta.get("grade"):
             cells.append(GradedCell(meta["grade_id"], float(meta.get("points", 0)),
-                                    bool(meta.get("solution")), HIDDEN_MARK in text, text))
+                                    bool(meta.get("solution")), hidden, text))
     return cells
+
+
+PUBLIC_KEY = "autograder"  # cell metadata of the public source: {"hidden_tests": true}
+
+
+def public_source(student_text: str, source: Path) -> str:
+    """The notebook a student repository grades its notebook's public checks against: the
+    student notebook as released (solutions and hidden tests cut out), each check cell that
+    held hidden tests in ``source`` marked so in its metadata."""
+    hidden = {meta["nbgrader"]["grade_id"] for meta, text in _source_cells(source)
+              if "nbgrader" in meta and HIDDEN_MARK in text}
+    notebook = json.loads(student_text)
+    for cell in notebook["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in hidden:
+            cell["metadata"][PUBLIC_KEY] = {"hidden_tests": True}
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
 
 
