@@ -168,6 +168,27 @@ def _release(args) -> int:
     return 0
 
 
+def _gradescope(args) -> int:
+    _instructor_only("autograder/suites")
+    from . import gradescope
+
+    output = Path(args.output)
+    if output.is_dir() or not output.parent.is_dir():
+        raise UsageError(f"-o {args.output}: give a file name in an existing folder")
+    if args.secret_file and not Path(args.secret_file).is_file():
+        raise UsageError(f"--secret-file {args.secret_file}: no such file")
+    try:
+        names = gradescope.build(output, args.assignment, args.secret_file)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    secret = "with the secret of " + args.secret_file if args.secret_file else (
+        "without a secret (add --secret-file: otherwise the public default seeds the hidden "
+        "inputs)")
+    print(f"wrote {output} ({len(names)} files), {secret}; upload it under Configure "
+          "Autograder on Gradescope")
+    return 0
+
+
 ASSIGNMENT_HELP = ("the assignment (default: [tool.autograder] current-assignment in "
                    "pyproject.toml, or the only one)")
 
@@ -271,6 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an empty or new folder, or a previous release to update")
     release.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     release.set_defaults(handler=_release)
+    gradescope = commands.add_parser(
+        "gradescope", **_listed("package the assignment's grader as Gradescope's autograder.zip"))
+    gradescope.add_argument("-o", "--output", default="autograder.zip", metavar="ZIP",
+                            help="the zip to write (default: autograder.zip)")
+    gradescope.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
+    gradescope.add_argument("--secret-file", metavar="PATH",
+                            help="a file holding the grading secret, copied into the zip")
+    gradescope.set_defaults(handler=_gradescope)
     return parser
 
 

@@ -40,6 +40,7 @@ INSTRUCTOR_ONLY = {
     "stubs.py": "generates stubs from solutions/ and names the solution markers",
     "release.py": "builds a release from the instructor repository",
     "patches.py": "applies the zoo's bug and alternative entries to the reference",
+    "gradescope.py": "packages the hidden suites into Gradescope's autograder.zip",
 }
 # Caches, editor leftovers and nbgrader's working files (its gradebook holds grades).
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
