@@ -108,8 +108,8 @@ def draft(assignment) -> str:
     over its tests.
 
     A module's public tests share the manifest's ``public-share`` of its points and its hidden
-    tests the rest; GPU parity tests get ``gpu-points`` each on top (they count only where
-    CUDA is).
+    tests the rest; GPU parity tests get ``gpu-points`` each (0 by default: outside the score,
+    so that the maximum does not depend on CUDA; a positive value counts only where CUDA is).
     """
     assignment = course.resolve(assignment)
     budgets = {name: module.points for name, module in assignment.modules.items()}

@@ -123,3 +123,19 @@ def test_each_rubric_gives_each_module_its_manifest_points():
             stems = {f"test_{module}.py"}
             total = sum(v for (suite, file, _), v in points.items() if file in stems)
             assert math.isclose(total, spec.points, abs_tol=0.02), (assignment.name, module)
+
+
+@pytest.mark.parametrize("assignment", ["a1_neurons", "a2_perceptron"])
+def test_the_maximum_is_the_same_with_and_without_cuda(assignment):
+    """GPU parity tests report pass/fail beside the score (0 points): a grade on a machine with
+    CUDA and one without have the same maximum."""
+    real = load_rubric(assignment)
+    parity = [k for k in real.points if k[1] == "test_parity.py"]
+    assert parity, "no parity tests: this check would prove nothing"
+
+    def maximum(parity_outcome: str) -> float:
+        records = [record(fn, parity_outcome if f == "test_parity.py" else "passed", suite=s,
+                          file=f, gpu=f == "test_parity.py") for s, f, fn in real.points]
+        return sum(t.max_score for t in score_records(records, real)[0])
+
+    assert maximum("skipped") == maximum("passed") == maximum("failed") > 0
