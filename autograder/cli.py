@@ -114,10 +114,25 @@ def _batch(args) -> int:
                            reuse=not args.no_reuse)
     except batch.BatchError as error:
         raise UsageError(str(error)) from None
+    _manual_scores(args)
     print(f"graded {counts['graded']} (modules reused: {counts['reused_modules']}), "
           f"already graded {counts['skipped']}, grader errors {counts['grader_errors']}; "
           f"wrote {args.output}/gradebook.csv and lms.csv")
     return 0
+
+
+def _manual_scores(args) -> None:
+    """--manual-scores: the written answers graded by hand, merged into every result."""
+    if not args.manual_scores:
+        return
+    from . import gradebook
+
+    try:
+        changed = gradebook.apply_manual_scores(Path(args.output), Path(args.manual_scores))
+    except gradebook.ManualScoresError as error:
+        raise UsageError(str(error)) from None
+    gradebook.write_gradebook(Path(args.output))
+    print(f"merged the written answers of {args.manual_scores} into {changed} results")
 
 
 def _merge(args) -> int:
@@ -127,6 +142,7 @@ def _merge(args) -> int:
         count = gradebook.merge([Path(p) for p in args.shards], Path(args.output))
     except gradebook.MergeError as error:
         raise UsageError(str(error)) from None
+    _manual_scores(args)
     print(f"merged {count} results into {args.output}; wrote gradebook.csv and lms.csv")
     return 0
 
@@ -189,6 +205,8 @@ def _gradescope(args) -> int:
     return 0
 
 
+MANUAL_HELP = ("the written answers graded by hand (student,question,points), merged into "
+               "results, gradebook.csv and lms.csv")
 ASSIGNMENT_HELP = ("the assignment (default: [tool.autograder] current-assignment in "
                    "pyproject.toml, or the only one)")
 
@@ -248,12 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grade everything again, ignoring stored results and reuse")
     batch.add_argument("--no-reuse", action="store_true",
                        help="do not reuse module results of identical files (benchmarking)")
+    batch.add_argument("--manual-scores", metavar="CSV", help=MANUAL_HELP)
     batch.set_defaults(handler=_batch)
 
     merge = commands.add_parser(
         "merge", **_listed("join the output folders of sharded batch runs into one gradebook"))
     merge.add_argument("shards", nargs="+", help="output folders of `autograder batch --shard`")
     merge.add_argument("-o", "--output", required=True, help="folder for the joined results")
+    merge.add_argument("--manual-scores", metavar="CSV", help=MANUAL_HELP)
     merge.set_defaults(handler=_merge)
 
     validate = commands.add_parser(

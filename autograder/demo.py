@@ -2,7 +2,9 @@
 
 The reference solution (full marks), the untouched stubs (zero), and the zoo entries the
 assignment's manifest names under ``demo`` (a1: two bugs and two hostile submissions), each
-graded exactly as ``autograder grade`` would, two at a time.
+graded exactly as ``autograder grade`` would, two at a time. They hand in module files only, so
+their notebook counts as absent (0 of its points): the maximum is the same for every
+submission.
 """
 
 from __future__ import annotations

@@ -104,3 +104,95 @@ def merge(shards: list[Path], out: Path) -> int:
             grade.atomic_write(out / "feedback" / feedback.name, feedback.read_bytes())
     write_gradebook(out)
     return len(seen)
+
+
+# -- written answers, graded by hand ------------------------------------------------------------
+
+class ManualScoresError(ValueError):
+    """A manual-scores CSV that cannot be applied: one line naming the file, line and problem."""
+
+
+WRITTEN_TAG = "written"  # the tag of a written answer's entry in results.json's tests
+
+
+def read_manual_scores(path: Path) -> dict[str, dict[str, float]]:
+    """``student,question,points`` rows (a header line first) -> {student: {question: points}}."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ManualScoresError(f"{path}: cannot be read ({type(error).__name__})") from None
+    reader = csv.DictReader(lines)
+    if not reader.fieldnames or {"student", "question", "points"} - set(reader.fieldnames):
+        raise ManualScoresError(f"{path}: the header must name the columns student, question, "
+                                "points")
+    scores: dict[str, dict[str, float]] = {}
+    for number, row in enumerate(reader, start=2):
+        student, question = (row.get("student") or "").strip(), (row.get("question") or "").strip()
+        try:
+            points = float(row.get("points") or "")
+        except ValueError:
+            raise ManualScoresError(f"{path}, line {number}: points {row.get('points')!r} is "
+                                    "not a number") from None
+        if not student or not question or not points == points or points < 0:
+            raise ManualScoresError(f"{path}, line {number}: needs a student, a question and "
+                                    "points of at least 0")
+        if question in scores.setdefault(student, {}):
+            raise ManualScoresError(f"{path}, line {number}: {student}'s {question} is scored "
+                                    "twice")
+        scores[student][question] = points
+    return scores
+
+
+def apply_manual_scores(out: Path, path: Path) -> int:
+    """Merge the hand-graded written answers of ``path`` into every ``out/results/*.json`` (its
+    score, maximum, tests and summary; a missing answer scores 0 of its points) and its feedback;
+    returns how many results changed. Applying the same file twice changes nothing more."""
+    scores = read_manual_scores(path)
+    known = {file.stem for file in (out / "results").glob("*.json")}
+    unknown = sorted(set(scores) - known)
+    if unknown:
+        raise ManualScoresError(f"{path}: no graded submission for {', '.join(unknown[:5])}")
+    updates: list[tuple[str, dict]] = []
+    for name in sorted(known):
+        data = stored_result(out, name)
+        if data is None:
+            continue
+        extra = data["extra_data"]
+        pending = [p for p in extra.get("pending", []) if isinstance(p, dict)]
+        if not pending:
+            continue
+        worth = {str(p.get("name")): float(p.get("max_score") or 0) for p in pending}
+        given = scores.get(name, {})
+        for question, points in given.items():
+            if question not in worth:
+                raise ManualScoresError(f"{path}: {name} has no written answer {question!r} "
+                                        f"(its answers: {', '.join(worth)})")
+            if points > worth[question]:
+                raise ManualScoresError(f"{path}: {name}'s {question} is worth "
+                                        f"{worth[question]:g} points, not {points:g}")
+        before = extra.get("manual") or {"points": 0.0, "max_score": 0.0}
+        tests = [t for t in data.get("tests", []) if WRITTEN_TAG not in t.get("tags", [])]
+        for question, most in worth.items():
+            points = given.get(question, 0.0)
+            tests.append({"name": f"written answer: {question}", "score": points,
+                          "max_score": most, "status": "passed" if points >= most else "failed",
+                          "output": f"Graded by hand: {points:g} of {most:g} points.",
+                          "visibility": "visible", "tags": ["notebook", WRITTEN_TAG]})
+        for entry in pending:
+            entry["score"] = given.get(str(entry.get("name")), 0.0)
+        manual = {"points": round(sum(given.values()), 4),
+                  "max_score": round(sum(worth.values()), 4), "file": Path(path).name}
+        data["tests"] = tests
+        data["score"] = round(float(data.get("score") or 0) - before["points"] + manual["points"],
+                              4)
+        extra["max_score"] = round(float(extra.get("max_score") or 0) - before["max_score"]
+                                   + manual["max_score"], 4)
+        extra["manual"] = manual
+        from autograder import summary
+
+        data["output"] = summary.markdown(summary.build(data))
+        updates.append((name, data))
+    for name, data in updates:  # every row checked first: a bad file changes nothing
+        grade.atomic_write(out / "feedback" / f"{name}.md", data["output"].encode())
+        grade.atomic_write(out / "results" / f"{name}.json", json.dumps(data, indent=2).encode())
+    return len(updates)

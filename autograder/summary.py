@@ -1,13 +1,11 @@
 """The score summary, built once from a results.json document and rendered for every channel.
 
 ``build`` turns the document (``report.results_json``'s dict, or one read back from disk or an
-uploaded artifact) into a few blocks: headings, tables, bullet items and paragraphs, made of
-spans that say whose words they are. ``markdown`` (results.json's ``output``, ``--markdown``,
-the PR comment, ``$GITHUB_STEP_SUMMARY``), ``html`` (the class report's feedback pages) and
-``text`` (the instructor's terminal) render those blocks. Every string of the document other
-than a number or a plain word is UNTRUSTED: it is cleaned by ``plain`` and shown as a code span
-in Markdown, escaped in HTML, and on one line in the terminal. Standard library only: the
-comment workflow imports it with nothing but jsonschema installed.
+artifact) into blocks (headings, tables, items, paragraphs) of spans that say whose words they
+are; ``markdown`` (results.json's ``output``, ``--markdown``, the PR comment), ``html`` (the class
+report) and ``text`` (the terminal) render them. Every string of the document other than a
+number or a plain word is UNTRUSTED: cleaned by ``plain``, a code span in Markdown, escaped in
+HTML, one line in the terminal. Standard library only (the comment workflow has jsonschema).
 """
 
 from __future__ import annotations
@@ -159,9 +157,9 @@ def _cases(entry: dict, passed: bool) -> tuple[int, int]:
 def _tests(results: dict) -> list[_Test]:
     tests = []
     for entry in _list(results.get("tests")):
-        if not isinstance(entry, dict):
+        tags = [t for t in _list(_dict(entry).get("tags")) if isinstance(t, str)]
+        if not isinstance(entry, dict) or "written" in tags:  # written answers: "pending"
             continue
-        tags = [t for t in _list(entry.get("tags")) if isinstance(t, str)]
         passed = entry.get("status") == "passed"
         tests.append(_Test(
             name=str(entry.get("name") or "(unnamed test)"),
@@ -316,9 +314,11 @@ def _notebook(title: Span, info: dict, extra: dict, tests: list[_Test],
     pending = [p for p in _list(extra.get("pending")) if isinstance(p, dict)]
     if pending:
         total = sum(_number(p.get("max_score")) for p in pending)
+        marked = [p for p in pending if "score" in p]  # merged from the instructor's CSV
         blocks.append(Paragraph([words(
-            f"Written answers: {len(pending)} ({_points(total)} points), graded by hand; not "
-            "included in the score above.")]))
+            f"Written answers: {len(pending)} ({_points(total)} points), graded by hand" + (
+                f": {_points(sum(_number(p['score']) for p in marked))} points, in the score "
+                "above." if marked else "; not included in the score above."))]))
         unanswered = [p.get("name") or "(unnamed)" for p in pending if not p.get("answered")]
         if unanswered:
             spans = [words("Unanswered: ")]

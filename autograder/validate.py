@@ -24,6 +24,7 @@ from pathlib import Path
 from autograder import assignment as course
 from autograder import grade, patches
 from autograder.sandbox import DEFAULT_UID
+from autograder.summary import NOTEBOOK_MODULE
 
 REPO = Path(__file__).resolve().parent.parent
 PWNED_GLOB = "autograder-pwned-*"
@@ -104,12 +105,19 @@ def _processes_of(uid: int) -> list[str]:
             if not row[1].startswith("Z")]
 
 
+def module_marks(results: dict) -> tuple[float, float]:
+    """Score and maximum of the module suites (the zoo's cases hand in module files only: their
+    notebook counts, absent, at 0 of its points, which is not what the zoo tests)."""
+    tests = [t for t in results["tests"] if NOTEBOOK_MODULE not in t.get("tags", [])]
+    return (round(sum(t["score"] for t in tests), 4), round(sum(t["max_score"] for t in tests), 4))
+
+
 def check(case: Case, results: dict, results_text: str,
           uid_survivors: tuple[int, list[str]], markers: list[str]) -> list[str]:
     """What is wrong with ``results`` (a results.json document) for ``case`` (empty: as
     expected)."""
     problems = []
-    score, full = results["score"], results["extra_data"]["max_score"]
+    score, full = module_marks(results)
     kinds = {f["kind"] for f in results["extra_data"]["flags"]}
     by_module = {m: [p["score"], p["max_score"]]
                  for m, p in results["extra_data"]["modules"].items()}
@@ -204,7 +212,7 @@ def run(assignment=None, jobs: int = 2, only: list[str] | None = None,
     for case, text, uid in graded:  # both ways, judged by the results.json they wrote
         results = json.loads(text)
         problems = check(case, results, text, uid, markers)
-        score, full = results["score"], results["extra_data"]["max_score"]
+        score, full = module_marks(results)
         flags = ",".join(sorted({f["kind"] for f in results["extra_data"]["flags"]})) or "-"
         rows.append((case, score, full, problems, flags))
         status = "ok" if not problems else "FAIL: " + "; ".join(problems)

@@ -73,6 +73,8 @@ def submission(kind: str, folder: Path) -> Path:
         == "reference" else A1.stubs)
     for module in A1.module_names:
         shutil.copyfile(base / f"{module}.py", folder / f"{module}.py")
+    if kind == "reference":  # and its notebook: full marks of the whole assignment
+        shutil.copyfile(A1.source_notebook, folder / A1.notebook)
     if kind == "hostile":
         for path in entry.glob("*.py"):
             shutil.copyfile(path, folder / path.name)

@@ -210,7 +210,11 @@ def test_merge_adds_checks_as_tests_and_answers_as_pending_outside_the_score():
                                                 ('{"cells": 3}', "unreadable")])
 def test_a_missing_or_broken_notebook_is_reported_not_graded(text, status):
     part = notebook.grade_notebook(text, modules_of(SOLUTIONS))
-    assert part.status == status and not part.scores and not part.pending
+    assert part.status == status
+    # the same maximum as a graded notebook: every check at 0, every written answer unanswered
+    assert sum(t.max_score for t in part.scores) == 20 and not any(t.score for t in part.scores)
+    assert all(t.messages[0].startswith("not graded: ") for t in part.scores)
+    assert len(part.pending) == 4 and not any(p["answered"] for p in part.pending)
     outcome = notebook.merge(report.Outcome("a1_neurons", [], [], [], 1.0), part)
     assert f"notebook {status}" in report.markdown(outcome)
     assert report.results_json(outcome)["extra_data"]["parts"]["notebook"] == status
@@ -460,7 +464,9 @@ def test_grade_without_the_notebook_says_it_was_absent(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["extra_data"]["parts"] == {"modules": "public tests only",
                                               "notebook": "absent"}
-    assert not [t for t in results["tests"] if "notebook" in t["tags"]]
-    assert results["extra_data"]["pending"] == []
+    checks = [t for t in results["tests"] if "notebook" in t["tags"]]
+    assert checks and all(t["score"] == 0 and "public" in t["tags"] for t in checks)
+    assert results["extra_data"]["max_score"] == 30 + sum(t["max_score"] for t in checks)
+    assert len(results["extra_data"]["pending"]) == 4
     assert "experiments.ipynb is not in the submission" in results["output"]
     assert "notebook absent" in result.stdout

@@ -73,6 +73,20 @@ def _assert_messages(source: str) -> set[str]:
             and isinstance(node.msg, ast.Constant) and isinstance(node.msg.value, str)}
 
 
+def unscored_cells(cells: list[GradedCell], public_only: bool, why: str, name: str):
+    """A notebook that could not be graded (absent, unreadable, refused): each check it should
+    have passed at 0 of its points, with ``why``, and its written answers unanswered, so that the
+    maximum is the same whether or not it was handed in."""
+    from autograder.scoring import TestScore
+
+    scores = [TestScore("hidden" if cell.hidden else "public", name, cell.grade_id, module=MODULE,
+                        gpu=False, max_score=cell.points, total=1, messages=[why])
+              for cell in cells if not cell.manual and not (public_only and cell.hidden)]
+    pending = [{"name": cell.grade_id, "max_score": cell.points, "answered": False}
+               for cell in cells if cell.manual]
+    return scores, pending
+
+
 def score_cells(cells: list[GradedCell], grades: dict, executed, public_only: bool, name: str):
     from autograder.scoring import TestScore
 

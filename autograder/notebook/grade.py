@@ -15,7 +15,13 @@ from pathlib import Path
 
 from autograder import assignment as course_
 from autograder.collect import MAX_NOTEBOOK_BYTES
-from autograder.notebook.feedback import NO_NOTEBOOK, NotebookPart, notebook_flags, score_cells
+from autograder.notebook.feedback import (
+    NO_NOTEBOOK,
+    NotebookPart,
+    notebook_flags,
+    score_cells,
+    unscored_cells,
+)
 from autograder.notebook.kernel import ConfinedExecute
 from autograder.notebook.source import (
     REPO,
@@ -53,24 +59,26 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment=No
         public_only = True
     if public_only:
         part.hidden_checks = [c.points for c in cells if c.hidden and not c.manual]
+    def ungraded(status: str, detail: str) -> NotebookPart:
+        """Its checks at 0 of their points: the maximum does not depend on what was handed in."""
+        part.status, part.detail = status, detail
+        part.scores, part.pending = unscored_cells(cells, public_only, f"not graded: {detail}",
+                                                   name)
+        return part
+
     if text is None:
         worth = (f"its checks ({part.checked_points:g} points) and written answers "
                  f"({part.answer_points:g} points) were not graded")
-        part.status, part.detail = ("absent", f"{name} is not in the submission: {worth}") \
-            if problem is None else ("refused", f"{name} was not read ({problem}): {worth}")
-        return part
+        return ungraded("absent", f"{name} is not in the submission: {worth}") \
+            if problem is None else ungraded("refused", f"{name} was not read ({problem}): {worth}")
     if len(text.encode("utf-8", "replace")) > MAX_NOTEBOOK_BYTES:
-        part.status = "too large"
-        part.detail = f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB"
-        return part
+        return ungraded("too large", f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
     import nbformat
 
     try:
         nbformat.validate(nbformat.reads(text, as_version=4))
     except Exception as error:  # any malformed notebook: JSON, schema, version
-        part.status = "unreadable"
-        part.detail = f"{name} is not a valid notebook ({type(error).__name__})"
-        return part
+        return ungraded("unreadable", f"{name} is not a valid notebook ({type(error).__name__})")
     with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as tmp:
         runner = ConfinedExecute(
             files=_kernel_files(module_files, assignment), datasets=_datasets(assignment),
@@ -80,10 +88,8 @@ def grade_notebook(text: str | None, module_files: dict[str, str], assignment=No
             executed, grades = _autograde(Path(tmp) / "course", source, text, assignment.name,
                                           runner)
         except Exception as error:  # nbgrader refused the notebook (its metadata, its cells)
-            part.status = "failed"
-            part.detail = f"nbgrader could not grade {name}: {_first_line(error)}"
             part.flags = runner.flags
-            return part
+            return ungraded("failed", f"nbgrader could not grade {name}: {_first_line(error)}")
         finally:
             from autograder.sandbox import kill_uid
 

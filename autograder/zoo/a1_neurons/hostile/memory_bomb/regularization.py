@@ -1,6 +1,9 @@
-# HOSTILE SUBMISSION (autograder zoo): l2_penalty allocates (and touches) memory 256 MiB at a time,
-# up to 8 GiB, before it computes anything. The sandbox's memory limit must stop it without hurting
-# the grader.
+# HOSTILE SUBMISSION (autograder zoo): l2_penalty allocates memory 256 MiB at a time, up to 8 GiB,
+# before it computes anything. The sandbox's memory limit (on the data segment: allocated, touched
+# or not) must stop it without hurting the grader. Each block is written once only: writing more
+# (with transparent huge pages, one write per 64 KiB faults in all of it) makes the entry time out
+# first on a machine slow to fault memory in (a fresh VM takes ~9 s for 4 GiB), which measures
+# that machine rather than the limit (memory_hog_per_call holds fully written memory).
 """L2 regularization (weight decay, ridge regression) against over-fitting (numpy)."""
 
 import numpy as np
@@ -24,7 +27,9 @@ def l2_penalty(w, lam):
     """
     hoard = []
     for _ in range(32):  # 32 × 256 MiB = 8 GiB at most
-        hoard.append(np.ones(2**25))  # float64, written, so really resident
+        block = np.empty(2**25)  # float64: 256 MiB of address space
+        block[0] = 1.0
+        hoard.append(block)
     if lam < 0:
         raise ValueError(f"l2_penalty: lam must be >= 0, got {lam!r}")
     w = np.asarray(w, dtype=np.float64)
