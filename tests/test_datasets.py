@@ -243,3 +243,83 @@ def test_missing_file_makes_the_loader_raise_naming_it(copied):
 def test_load_sine_rejects_unknown_n(datasets, n):
     with pytest.raises(ValueError, match="10, 15, 100"):
         datasets.load_sine(n)
+
+
+# -- the lecture's phenomena ------------------------------------------------------------------
+# What the lecture's figures need from the sine data (DATASHEET.md, "Why these seeds"). The fits
+# are plain least squares (numpy), independent of the assignment's code. "Test data" are fresh
+# points of the same recipe that no file holds: N = 1000 drawn with seed 1000.
+TEST_DRAW = (1000, 1000)
+LN_LAMBDA = -18
+GRID = np.linspace(0.0, 1.0, 1001)
+
+
+def _fit(x, t, degree, lam=0.0):
+    phi = x[:, None] ** np.arange(degree + 1)
+    if lam:  # ridge: least squares of the design stacked on sqrt(λ)·I against zeros
+        phi = np.vstack([phi, math.sqrt(lam) * np.eye(degree + 1)])
+        t = np.concatenate([t, np.zeros(degree + 1)])
+    return np.linalg.lstsq(phi, t, rcond=None)[0]
+
+
+def _rms(w, x, t):
+    return float(np.sqrt(np.mean((np.polynomial.polynomial.polyval(x, w) - t) ** 2)))
+
+
+def _deviation(w):
+    """How far the curve strays from sin(2πx) on [0, 1]: max |y(x) − sin(2πx)|."""
+    return float(np.abs(np.polynomial.polynomial.polyval(GRID, w) - np.sin(2 * np.pi * GRID)).max())
+
+
+@pytest.fixture(scope="module")
+def phenomena(datasets):
+    make = load_module(SCRIPT, "make_course_datasets")
+    x10, t10 = datasets.load_sine(10)
+    x15, t15 = datasets.load_sine(15)
+    x100, t100 = datasets.load_sine(100)
+    xt, tt = np.array(make.sine_table(*TEST_DRAW)).T
+    fits = {m: _fit(x10, t10, m) for m in range(10)}
+    return {
+        "w9": fits[9],
+        "validation": [_rms(fits[m], x100, t100) for m in range(10)],
+        "test": {m: _rms(fits[m], xt, tt) for m in (3, 9)},
+        "ridge_validation": _rms(_fit(x10, t10, 9, math.exp(LN_LAMBDA)), x100, t100),
+        "more_data": {n: _fit(x, t, 9) for n, x, t in ((15, x15, t15), (100, x100, t100))},
+    }
+
+
+def test_m9_on_ten_points_has_huge_coefficients_and_swings_wildly(phenomena):
+    w9 = phenomena["w9"]
+    assert np.abs(w9).max() >= 1e4, f"M = 9 coefficients reach only {np.abs(w9).max():.3g}"
+    curve = np.polynomial.polynomial.polyval(GRID, w9)
+    assert np.abs(curve).max() > 3, (
+        f"the M = 9 curve stays within [{curve.min():.2f}, {curve.max():.2f}] on [0, 1]: "
+        "no wild swings between the points")
+
+
+def test_m9_overfits_fresh_test_data(phenomena):
+    test = phenomena["test"]
+    assert test[9] >= 2 * test[3], (
+        f"test RMS of M = 9 is {test[9]:.3f}, of M = 3 {test[3]:.3f}: no overfitting to see")
+
+
+def test_validation_picks_a_degree_near_three(phenomena):
+    validation = phenomena["validation"]
+    best = int(np.argmin(validation))
+    assert best in (2, 3, 4), f"validation on sine_n100 picks M = {best}, not M = 3 (or 2, 4)"
+    assert validation[9] > 2 * validation[best], "the M = 9 validation error shows no spike"
+
+
+def test_regularization_improves_validation(phenomena):
+    ridge, plain = phenomena["ridge_validation"], phenomena["validation"][9]
+    assert ridge < 0.5 * plain, (
+        f"ln λ = {LN_LAMBDA} gives validation RMS {ridge:.3f} against {plain:.3f} without it")
+
+
+def test_more_data_makes_m9_smooth(phenomena):
+    """Smooth, measured: the M = 9 curve stays within 0.5 of sin(2πx) on [0, 1] with N = 15 and
+    N = 100 points, while with N = 10 it strays by more than 2."""
+    assert _deviation(phenomena["w9"]) > 2, "with ten points M = 9 should stray far from sin(2πx)"
+    for n, w in phenomena["more_data"].items():
+        assert _deviation(w) < 0.5, (
+            f"M = 9 on N = {n} strays {_deviation(w):.2f} from sin(2πx): not visibly smoother")

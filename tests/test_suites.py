@@ -206,3 +206,20 @@ def test_demo_grades_reference_stubs_bugs_and_hostile_submissions():
     assert "score: 100 / 120" not in blocks["bug logistic_where_nan_grad"]
     hostile = [b for name, b in blocks.items() if name.startswith("hostile")]
     assert hostile and all("FLAG" in block for block in hostile)
+
+
+def test_reference_relu_slope_at_zero_is_the_lectures_zero():
+    """The reference's autograd derivative of relu at exactly 0 agrees with its own relu_grad,
+    the lecture ("use 0 at x = 0") and torch; the contract leaves it ungraded for students."""
+    import torch
+
+    from solutions.a1_neurons import activations
+
+    for dtype in (torch.float32, torch.float64):
+        x = torch.tensor([-1.0, -0.0, 0.0, 2.0], dtype=dtype, requires_grad=True)
+        (slope,) = torch.autograd.grad(activations.relu(x).sum(), x)
+        assert slope.tolist() == activations.relu_grad(x.detach()).tolist() == [0, 0, 0, 1]
+        y = torch.tensor(0.0, dtype=dtype, requires_grad=True)
+        torch.relu(y).backward()
+        assert y.grad.item() == slope[2].item()
+    assert activations.relu(torch.tensor(float("nan"))).isnan()

@@ -115,9 +115,13 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Returns:
         Tensor of x's shape, dtype and device.
+
+    Autograd's derivative at exactly 0 is 0, as ``relu_grad`` and the lecture have it (the
+    contract does not grade it: ``x.clamp(min=0)`` gives 1 there and is just as right).
     """
     ### BEGIN SOLUTION
-    return torch.where(x < 0, torch.zeros_like(x), x)
+    # x where x > 0 (and NaN stays NaN); a constant 0 elsewhere, so the slope at 0 is 0
+    return torch.where((x > 0) | x.isnan(), x, torch.zeros_like(x))
     ### END SOLUTION
 
 
