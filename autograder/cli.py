@@ -186,7 +186,7 @@ def _release(args) -> int:
 
 def _gradescope(args) -> int:
     _instructor_only("autograder/suites")
-    from . import gradescope
+    from . import gradescope, release
 
     output = Path(args.output)
     if output.is_dir() or not output.parent.is_dir():
@@ -197,6 +197,9 @@ def _gradescope(args) -> int:
         names = gradescope.build(output, args.assignment, args.secret_file)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    except release.LeakError as error:  # a symlink in the repository: refused, as by release
+        print(f"autograder gradescope: {error}; nothing written", file=sys.stderr)
+        return 1
     secret = "with the secret of " + args.secret_file if args.secret_file else (
         "without a secret (add --secret-file: otherwise the public default seeds the hidden "
         "inputs)")

@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.release import SKIPPED_NAMES, SKIPPED_SUFFIXES
+from autograder.release import _tree
 
 REPO = Path(__file__).resolve().parent.parent
 # the grader's package without what grading never needs
@@ -99,28 +99,20 @@ def plan(assignment=None, secret: bytes | None = None) -> dict[str, tuple[bytes,
         "run_autograder": (RUN_AUTOGRADER.replace("@ASSIGNMENT@", assignment.name).encode(), True),
     }
 
-    def add_tree(folder: Path, target: str, leave_out=frozenset()) -> None:
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if (not path.is_file() or relative.parts[0] in leave_out
-                    or any(part in SKIPPED_NAMES for part in relative.parts)
-                    or path.name.endswith(SKIPPED_SUFFIXES)):
-                continue
-            files[f"{target}/{relative.as_posix()}"] = (path.read_bytes(), False)
-
-    add_tree(REPO / "autograder", "autograder", set(LEFT_OUT) | {"suites", "rubrics"})
-    add_tree(assignment.hidden_suite, f"autograder/suites/{assignment.name}")
+    # the release's own walk: caches skipped, a symlink refused (LeakError), nothing else
+    files.update(_walk(REPO / "autograder", "autograder", set(LEFT_OUT) | {"suites", "rubrics"}))
+    files.update(_walk(assignment.hidden_suite, f"autograder/suites/{assignment.name}"))
     for helper in sorted((REPO / "autograder" / "suites").glob("*.py")):
         files[f"autograder/suites/{helper.name}"] = (helper.read_bytes(), False)
     files[f"autograder/rubrics/{assignment.name}.toml"] = (
         assignment.rubric.read_bytes(), False)
-    add_tree(assignment.stubs, f"assignments/{assignment.name}")  # public tests, __init__.py
+    files.update(_walk(assignment.stubs, f"assignments/{assignment.name}"))  # public tests
     files[f"assignments/{assignment.name}/{course.MANIFEST}"] = (
         assignment.manifest.read_bytes(), False)
     if assignment.notebook and assignment.source_notebook.is_file():
         files[f"solutions/{assignment.name}/{assignment.notebook}"] = (
             assignment.source_notebook.read_bytes(), False)
-    add_tree(REPO / "datasets", "datasets")
+    files.update(_walk(REPO / "datasets", "datasets"))
     for name in ("conftest.py", "requirements/grading.txt"):
         files[f"{name}"] = ((REPO / name).read_bytes(), False)
     # this repository's project and pytest settings; its README does not ship
@@ -130,6 +122,12 @@ def plan(assignment=None, secret: bytes | None = None) -> dict[str, tuple[bytes,
     if secret is not None:
         files["secret"] = (secret, False)
     return files
+
+
+def _walk(source: Path, destination: str, exclude=frozenset()) -> dict[str, tuple[bytes, bool]]:
+    """The release's walk of a folder (caches skipped, a symlink refused), as (data, executable)."""
+    return {name: (file.data, file.executable)
+            for name, file in _tree(source, destination, set(exclude)).items()}
 
 
 def build(output: Path, assignment=None, secret_file: Path | None = None) -> list[str]:

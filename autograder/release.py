@@ -78,7 +78,8 @@ def _tree(source: Path, destination: str, exclude: set[str] = frozenset()) -> di
         if relative.parts[0] in exclude or _skipped(relative):
             continue
         if path.is_symlink():
-            raise LeakError(f"{path.relative_to(REPO)}: a symlink; a release copies files only")
+            shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+            raise LeakError(f"{shown}: a symlink; a release copies files only")
         if path.is_file():
             files[f"{destination}/{relative}".lstrip("/")] = _file(path)
     return files

@@ -144,14 +144,15 @@ class _Test:
     cases: tuple[int, int] = (0, 1)  # (passed, total): a test's cases, its parameters
 
 
-# the first line of a failing test's output in results.json (``report._test_output``)
-_CASES = re.compile(r"Passed (\d+) of (\d+) cases\.")
-
-
 def _cases(entry: dict, passed: bool) -> tuple[int, int]:
-    found = _CASES.match(str(entry.get("output") or "").strip())
-    ok = found and 0 <= int(found[1]) <= int(found[2]) > 0
-    return (int(found[1]), int(found[2])) if ok else (int(passed), 1)
+    """(passed, total) cases of a test: its ``extra_data.cases`` (``report.results_json``), or
+    one case, passed or not, where a results.json (an older one, a hand-made one) has none."""
+    cases = _dict(_dict(entry.get("extra_data")).get("cases"))
+    done, total = cases.get("passed"), cases.get("total")
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in (done, total)) and (
+            0 <= done <= total and total > 0):
+        return done, total
+    return int(passed), 1
 
 
 def _tests(results: dict) -> list[_Test]:

@@ -82,7 +82,8 @@ def synthetic_class(reference: dict, stubs: dict) -> dict[str, object]:
         _flag("ignored-files", None, "only the six module files are graded; ignored: x.ipynb")]
     heidi = _mixture(reference, stubs, set())
     heidi["tests"][0].update(status="failed", score=heidi["tests"][0]["max_score"] / 2,
-                             output="Passed 12 of 24 cases.\n- logistic overflows")
+                             output="Passed 12 of 24 cases.\n- logistic overflows",
+                             extra_data={"cases": {"passed": 12, "total": 24}})
     students["heidi"] = _retotal(heidi)
     grace = _mixture(stubs, reference, set())  # what grade writes when its pytest run fails
     for test in grace["tests"]:
@@ -348,7 +349,8 @@ def small_results(**extra) -> dict:
         "tests": [
             {"name": "loss: rms error value", "number": "2.1", "score": 0.6, "max_score": 3,
              "status": "failed", "output": "Passed 1 of 5 cases.\n- loss.rms_error is wrong",
-             "visibility": "visible", "tags": ["loss", "public"]},
+             "visibility": "visible", "tags": ["loss", "public"],
+             "extra_data": {"cases": {"passed": 1, "total": 5}}},
             {"name": "loss: hidden thing", "number": "2.2", "score": 0, "max_score": 1,
              "status": "failed", "output": "Failed.", "visibility": "after_due_date",
              "tags": ["loss", "hidden"]}],

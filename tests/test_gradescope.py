@@ -64,6 +64,29 @@ def test_the_secret_is_not_in_the_repository_and_an_empty_one_is_refused(tmp_pat
     assert not (tmp_path / "a.zip").exists()
 
 
+def test_a_symlink_is_refused_as_the_release_refuses_it(tmp_path, monkeypatch, capsys):
+    """The zip is walked as a release is (one walk, release._tree): a symlink anywhere in what
+    it packs stops it with one line, and nothing is written."""
+    from autograder import gradescope, release
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "data.csv").write_text("x\n")
+    (tree / "link.csv").symlink_to("/etc/passwd")
+    with pytest.raises(release.LeakError, match="link.csv: a symlink"):
+        gradescope._walk(tree, "datasets")
+    real = gradescope._walk
+
+    def walk_with_the_link(source, destination, exclude=frozenset()):
+        return real(tree if destination == "datasets" else source, destination, exclude)
+
+    monkeypatch.setattr(gradescope, "_walk", walk_with_the_link)
+    assert cli.main(["gradescope", "-o", str(tmp_path / "a.zip")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "symlink" in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "a.zip").exists()
+
+
 def submission(kind: str, folder: Path) -> Path:
     """The reference's module files, the stubs', or a hostile zoo entry on its base."""
     folder.mkdir()

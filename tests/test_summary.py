@@ -136,6 +136,25 @@ def test_wrong_answers_come_before_unimplemented_functions_and_cases_match_point
     assert row[1:] == ["2/7", "0.29/1"]  # partial points next to the cases that earned them
 
 
+def test_cases_are_read_from_structured_fields_not_from_the_output_text():
+    """results.json carries each test's cases as data (``extra_data.cases``); the summary never
+    parses a test's output, which a hand-made or hostile document may word as it likes."""
+    wrong = score("splits", "test_split_sizes", 2, 7, ["the validation split has 3 examples"])
+    document = report.results_json(report.Outcome("a1_neurons", [wrong], [], [], 1.0))
+    (entry,) = document["tests"]
+    assert entry["extra_data"] == {"cases": {"passed": 2, "total": 7}}
+    entry["output"] = "Passed 6 of 7 cases."  # text that lies: not read
+
+    def row(doc):
+        return next(line.split() for line in summary.text(summary.build(doc)).splitlines()
+                    if line.startswith("splits.py"))
+
+    assert row(document)[1] == "2/7"
+    for bad in ({"passed": 9, "total": 7}, {"passed": True, "total": 1}, "2/7", None):
+        entry["extra_data"] = {"cases": bad}  # absent or nonsense: one case, failed
+        assert row(document)[1] == "0/1"
+
+
 def hostile_document() -> dict:
     """results.json as an artifact or a stored file may hold it: every string a submission (or
     whoever wrote the file) controls is HOSTILE."""
