@@ -33,9 +33,19 @@ def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
 
 def gradebook_columns(modules) -> list[str]:
     """The gradebook's columns: totals, each module's points (the assignment's order), the
-    notebook, flags and grader errors."""
-    return ["student", "score", "max_score", *modules, "notebook", "notebook_pending",
-            "flags", "grader_error"]
+    notebook's checked points (a number whatever was handed in: 0 where it was absent), what
+    became of it (graded, absent, unreadable, refused, failed), its written answers' points
+    still to be graded, flags and grader errors."""
+    return ["student", "score", "max_score", *modules, "notebook", "notebook_status",
+            "notebook_pending", "flags", "grader_error"]
+
+
+def _notebook_columns(part) -> dict:
+    """The notebook's columns; empty for an assignment without a notebook."""
+    if not isinstance(part, dict):
+        return {}
+    return {"notebook": _number(part.get("score") or 0), "notebook_status": str(
+        part.get("status", "")), "notebook_pending": _number(part.get("pending_max_score"))}
 
 
 def gradebook(out: Path) -> tuple[str, str]:
@@ -58,10 +68,7 @@ def gradebook(out: Path) -> tuple[str, str]:
             "student": name, "score": _number(data.get("score")),
             "max_score": _number(extra.get("max_score")),
             **{m: _number(modules.get(m, {}).get("score")) for m in order},
-            "notebook": _number((extra.get("notebook") or {}).get("score"))
-            if (extra.get("notebook") or {}).get("status") == "graded" else
-            str((extra.get("notebook") or {}).get("status", "")),
-            "notebook_pending": _number((extra.get("notebook") or {}).get("pending_max_score")),
+            **_notebook_columns(extra.get("notebook")),
             "flags": ";".join(sorted({str(f.get("kind")) for f in extra.get("flags", [])})),
             "grader_error": str(extra.get("grader_error") or ""),
         })

@@ -444,6 +444,22 @@ def test_untouched_student_notebook_earns_nothing_and_says_why():
     assert [p["answered"] for p in part.pending] == [False] * 4
 
 
+@pytest.mark.slow
+def test_notebooks_graded_at_the_same_time_are_each_graded():
+    """batch grades notebooks in threads: nbgrader's process-wide state (its NBGRADER_EXECUTION
+    variable, set and deleted around each notebook) must not fail a neighbour's notebook."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [SOURCE.read_text(encoding="utf-8"), STUDENT.read_text(encoding="utf-8")] * 2
+    with ThreadPoolExecutor(len(texts)) as pool:
+        parts = list(pool.map(lambda job: notebook.grade_notebook(
+            job[1], modules_of(SOLUTIONS), uid=UID + 100 + job[0]), enumerate(texts)))
+    for index in range(len(texts)):
+        check_nothing_left(UID + 100 + index)
+    assert [part.status for part in parts] == ["graded"] * 4, [part.detail for part in parts]
+    assert [sum(t.score for t in part.scores) for part in parts] == [20, 0, 20, 0]
+
+
 LEAK = '''
 class LeakyDict(dict):
     def __iter__(self):  # the check cell's source, hidden tests included, as the error

@@ -4,6 +4,7 @@ what the source says about its graded cells.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -46,6 +47,28 @@ class NbgraderError(RuntimeError):
 
 
 _ALEMBIC = threading.Lock()  # guards PATH while nbgrader creates a gradebook
+_ENVIRON = threading.Lock()
+_ENVIRON_USERS: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def _setenv_shared(**values: str):
+    """nbgrader's ``utils.setenv`` (``NBGRADER_EXECUTION=autograde`` around each notebook),
+    safe in threads: the variables are set while any converter needs them and removed when the
+    last one is done. nbgrader's own deletes a key another thread set, or already deleted
+    (a ``KeyError`` that failed a class's notebooks at random when graded two at a time)."""
+    with _ENVIRON:
+        for key, value in values.items():
+            _ENVIRON_USERS[key] = _ENVIRON_USERS.get(key, 0) + 1
+            os.environ[key] = value
+    try:
+        yield
+    finally:
+        with _ENVIRON:
+            for key in values:
+                _ENVIRON_USERS[key] -= 1
+                if not _ENVIRON_USERS[key]:
+                    os.environ.pop(key, None)
 
 
 def run_converter(converter_class, config, **traits):
@@ -66,6 +89,9 @@ def run_converter(converter_class, config, **traits):
     kept: list[str] = []
     log = logging.Logger(f"autograder.nbgrader.{converter_class.__name__}")
     log.addHandler(Keep(logging.ERROR))
+    from nbgrader import utils
+
+    utils.setenv = _setenv_shared  # nbgrader calls it as utils.setenv
     converter = converter_class(coursedir=CourseDirectory(config=config, log=log),
                                 config=config, log=log, **traits)
     try:
