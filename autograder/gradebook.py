@@ -35,17 +35,22 @@ def gradebook_columns(modules) -> list[str]:
     """The gradebook's columns: totals, each module's points (the assignment's order), the
     notebook's checked points (a number whatever was handed in: 0 where it was absent), what
     became of it (graded, absent, unreadable, refused, failed), its written answers' points
-    still to be graded, flags and grader errors."""
+    once merged (``--manual-scores``) and the points still to be graded by hand, flags and
+    grader errors."""
     return ["student", "score", "max_score", *modules, "notebook", "notebook_status",
-            "notebook_pending", "flags", "grader_error"]
+            "written", "notebook_pending", "flags", "grader_error"]
 
 
-def _notebook_columns(part) -> dict:
+def _notebook_columns(extra: dict) -> dict:
     """The notebook's columns; empty for an assignment without a notebook."""
+    part, manual = extra.get("notebook"), extra.get("manual")
     if not isinstance(part, dict):
         return {}
-    return {"notebook": _number(part.get("score") or 0), "notebook_status": str(
-        part.get("status", "")), "notebook_pending": _number(part.get("pending_max_score"))}
+    merged = isinstance(manual, dict)  # the written answers were graded by hand and merged
+    return {"notebook": _number(part.get("score") or 0),
+            "notebook_status": str(part.get("status", "")),
+            "written": _number(manual.get("points")) if merged else "",
+            "notebook_pending": _number(0 if merged else part.get("pending_max_score"))}
 
 
 def gradebook(out: Path) -> tuple[str, str]:
@@ -68,7 +73,7 @@ def gradebook(out: Path) -> tuple[str, str]:
             "student": name, "score": _number(data.get("score")),
             "max_score": _number(extra.get("max_score")),
             **{m: _number(modules.get(m, {}).get("score")) for m in order},
-            **_notebook_columns(extra.get("notebook")),
+            **_notebook_columns(extra),
             "flags": ";".join(sorted({str(f.get("kind")) for f in extra.get("flags", [])})),
             "grader_error": str(extra.get("grader_error") or ""),
         })

@@ -47,6 +47,8 @@ def rows(out: Path, name: str) -> dict[str, dict]:
 
 
 def test_manual_scores_reach_results_feedback_gradebook_and_lms(out, tmp_path, capsys):
+    before = rows(out, "gradebook.csv")["ada"]  # before the merge: 5 points wait for a human
+    assert (before["written"], before["notebook_pending"]) == ("", "5")
     scores = write_csv(tmp_path / "written.csv", [("ada", "answer_regularization", 2),
                                                    ("ada", "answer_validation_test", 2.5),
                                                    ("bob", "answer_regularization", 1)])
@@ -62,6 +64,8 @@ def test_manual_scores_reach_results_feedback_gradebook_and_lms(out, tmp_path, c
     bob = json.loads((out / "results" / "bob.json").read_text())
     assert bob["score"] == 5 and bob["extra_data"]["max_score"] == 15  # a missing answer: 0
     assert rows(out, "gradebook.csv")["ada"]["score"] == "14.5"
+    book = rows(out, "gradebook.csv")["ada"]  # the written points, and nothing left to grade
+    assert (book["written"], book["notebook_pending"]) == ("4.5", "0")
     assert rows(out, "lms.csv")["bob"]["score"] == "5"
     # the same file again: nothing more
     assert cli.main(["merge", str(out), "-o", str(out), "--manual-scores", str(scores)]) == 0
