@@ -22,9 +22,11 @@ def suite_paths(assignment: course.Assignment | str | None,
     return course.resolve(assignment).suite_paths(suites)
 
 
-# pytest plugins a grading run does without: the suites use no caplog, and capturing log
-# records around each of a thousand test phases costs about a second a grade
-LEAN_PLUGINS = ("-p", "no:logging")
+# pytest plugins a grading run does without: log capture (the suites use no caplog, and
+# capturing log records around each of a thousand test phases costs about a second a grade),
+# and the watch for unraisable and thread exceptions (its gc.collect() passes at the end cost
+# ~0.4 s a run; a student's exception in __del__ or a thread is not a test result)
+LEAN_PLUGINS = ("-p", "no:logging", "-p", "no:unraisableexception", "-p", "no:threadexception")
 
 
 def clean_environment() -> dict[str, str]:
