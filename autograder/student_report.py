@@ -38,8 +38,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     failures = config.stash.get(_FAILURES, [])
     if not failures or config.getoption("tbstyle", "auto") != "no":
         return
-    # wrong answers first: a stub's NotImplementedError is a to-do, not something to fix
-    failures = sorted(failures, key=lambda f: f[1].startswith("NotImplementedError"))
+    from autograder.summary import wrong_answers_first
+
+    failures = wrong_answers_first(failures, lambda f: f[1])
     terminalreporter.section("what failed (wrong answers first)", sep="-")
     for name, message in failures:
         terminalreporter.write_line(f"{name}: {message}")

@@ -89,6 +89,13 @@ def _cases(entry: dict, passed: bool) -> tuple[int, int]:
     return int(passed), 1
 
 
+def wrong_answers_first(failures: list, problem: Callable) -> list:
+    """``failures`` with the wrong answers before the unfinished functions (a stub's
+    NotImplementedError is a to-do, not something to fix), each group in its order; the order
+    of every channel a student reads (the summaries, ``student_report``)."""
+    return sorted(failures, key=lambda f: problem(f).startswith("NotImplementedError"))
+
+
 def _tests(results: dict) -> list[_Test]:
     tests = []
     for entry in _list(results.get("tests")):
@@ -140,9 +147,7 @@ def build(results: dict, staff: bool = False,
     if staff:
         blocks.append(Paragraph([words(f"score: {_points(_number(results.get('score')))} / "
                                        f"{_points(_number(extra.get('max_score')))}")]))
-    # wrong answers first: a stub's NotImplementedError is a to-do, not something to fix
-    failing = sorted((t for t in public if not t.passed),
-                     key=lambda t: t.problem.startswith("NotImplementedError"))
+    failing = wrong_answers_first([t for t in public if not t.passed], lambda t: t.problem)
     if failing:
         blocks += [Heading(3, [words("What to fix first")]), Items(
             [[untrusted(t.name), words(": "), untrusted(t.problem, MAX_PROBLEM)]
