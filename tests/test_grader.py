@@ -288,3 +288,34 @@ def test_where_there_are_no_namespaces_the_grade_runs_unconfined_and_says_so_onc
     modules = [t for t in results["tests"] if "notebook" not in t["tags"]]
     full = sum(t["max_score"] for t in modules)
     assert full > 0 and results["score"] == pytest.approx(full)
+
+
+def test_the_workers_random_state_fingerprint_sees_every_draw():
+    """The worker fingerprints numpy's and torch's global random state around every call (a
+    submission that draws from it is caught); numpy's Mersenne Twister is read in place."""
+    import numpy as np
+    import torch
+
+    from autograder.worker import _global_rng_state as fingerprint
+
+    saved_generator, saved_torch = np.random.get_bit_generator(), torch.get_rng_state()
+    saved_numpy = np.random.get_state()
+    try:
+        before = fingerprint()
+        assert fingerprint() == before, "no draw, the same fingerprint"
+        np.random.random()
+        drawn = fingerprint()
+        assert drawn != before, "a numpy draw changes it"
+        np.random.set_state(saved_numpy)
+        assert fingerprint() == before, "the same state, the same fingerprint"
+        torch.rand(1)
+        assert fingerprint() != before, "a torch draw changes it"
+        np.random.set_bit_generator(np.random.PCG64(1))  # another generator: the general way
+        other = fingerprint()
+        assert fingerprint() == other
+        np.random.random()
+        assert fingerprint() != other
+    finally:
+        np.random.set_bit_generator(saved_generator)
+        np.random.set_state(saved_numpy)
+        torch.set_rng_state(saved_torch)
