@@ -71,6 +71,20 @@ def _setenv_shared(**values: str):
                     os.environ.pop(key, None)
 
 
+_PATCH = threading.Lock()
+
+
+def _import_nbgrader() -> None:
+    """Import nbgrader (here, not at the top: it costs seconds) and, the first time, give it
+    ``_setenv_shared`` for ``utils.setenv``, which its converters call, for the whole process.
+    Idempotent and safe in threads: later calls find it done."""
+    from nbgrader import utils
+
+    with _PATCH:
+        if utils.setenv is not _setenv_shared:
+            utils.setenv = _setenv_shared
+
+
 def run_converter(converter_class, config, **traits):
     """Run an nbgrader converter the way ``nbgrader <command>`` would, but safe in a grader
     that grades in threads: its log goes to a logger of its own (and into the error if it
@@ -78,6 +92,7 @@ def run_converter(converter_class, config, **traits):
     course directory; every path here is absolute)."""
     import logging
 
+    _import_nbgrader()
     from nbconvert.writers import FilesWriter
     from nbgrader.converters.base import NbGraderException
     from nbgrader.coursedir import CourseDirectory
@@ -89,9 +104,6 @@ def run_converter(converter_class, config, **traits):
     kept: list[str] = []
     log = logging.Logger(f"autograder.nbgrader.{converter_class.__name__}")
     log.addHandler(Keep(logging.ERROR))
-    from nbgrader import utils
-
-    utils.setenv = _setenv_shared  # nbgrader calls it as utils.setenv
     converter = converter_class(coursedir=CourseDirectory(config=config, log=log),
                                 config=config, log=log, **traits)
     try:
