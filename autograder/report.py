@@ -14,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from autograder import __version__, summary
+from autograder import __version__, render, summary
 from autograder import assignment as course
 from autograder.scoring import TestScore, module_order
 from autograder.summary import NOTEBOOK_MODULE
@@ -107,7 +107,7 @@ def results_json(outcome: Outcome) -> dict:
             **extra,
         },
     }
-    document["output"] = summary.markdown(summary.build(document))
+    document["output"] = render.markdown(summary.build(document))
     return document
 
 
@@ -133,7 +133,7 @@ def terminal(outcome: Outcome, title: str) -> str:
 
 def terminal_of(document: dict, title: str) -> str:
     """``terminal`` for a results.json document (what ``grade`` and ``batch`` wrote)."""
-    return f"{title}\n{summary.text(summary.build(document, staff=True))}"
+    return f"{title}\n{render.text(summary.build(document, staff=True))}"
 
 
 def junit_xml(outcome: Outcome) -> bytes:

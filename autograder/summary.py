@@ -4,7 +4,7 @@
 artifact) into blocks (``autograder.render``: headings, tables, items, paragraphs) of spans that
 say whose words they are; ``markdown`` (results.json's ``output``, ``--markdown``, the PR
 comment), ``html`` (the class report) and ``text`` (the terminal) render them, as
-``summary.markdown(summary.build(document))``. Every string of the document other than a number
+``render.markdown(summary.build(document))``. Every string of the document other than a number
 or a plain word is UNTRUSTED. Standard library only (the comment workflow has jsonschema).
 """
 
@@ -14,8 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autograder.render import (  # noqa: F401 - the renderers and cleaners, summary.markdown(...)
-    MAX_TEXT,
+from autograder.render import (
     Block,
     Heading,
     Items,
@@ -23,12 +22,7 @@ from autograder.render import (  # noqa: F401 - the renderers and cleaners, summ
     Span,
     Table,
     bold,
-    code_span,
-    html,
-    markdown,
     name,
-    plain,
-    text,
     untrusted,
     words,
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gha, notebook, report, summary
+from autograder import gha, notebook, render, report, summary
 from autograder.scoring import TestScore as Score
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,9 +76,9 @@ def outside_code_spans(markdown: str) -> str:
 def channels(document: dict) -> dict[str, str]:
     """The student's summary of ``document`` in each channel, as the text a reader sees."""
     blocks = summary.build(document)
-    return {"markdown": summary.markdown(blocks).replace("`", ""),
-            "html": Markup(summary.html(blocks)).text,
-            "text": summary.text(blocks)}
+    return {"markdown": render.markdown(blocks).replace("`", ""),
+            "html": Markup(render.html(blocks)).text,
+            "text": render.text(blocks)}
 
 
 def test_every_channel_shows_the_same_facts():
@@ -105,8 +105,8 @@ def test_every_channel_shows_the_same_facts():
 
 def test_the_staff_view_adds_hidden_tests_per_module_and_the_score():
     document = report.results_json(outcome())
-    student = summary.text(summary.build(document))
-    staff = summary.text(summary.build(document, staff=True))
+    student = render.text(summary.build(document))
+    staff = render.text(summary.build(document, staff=True))
     table = {line.split()[0]: line.split()[1:] for line in staff.splitlines()
              if line.startswith(("activations.py", "loss.py", "total"))}
     # public cases passed, public points, hidden cases passed, hidden points, total points
@@ -127,7 +127,7 @@ def test_wrong_answers_come_before_unimplemented_functions_and_cases_match_point
              for i in range(12)]
     wrong = score("splits", "test_split_sizes", 2, 7, ["the validation split has 3 examples"])
     document = report.results_json(report.Outcome("a1_neurons", [*stubs, wrong], [], [], 1.0))
-    shown = summary.text(summary.build(document))
+    shown = render.text(summary.build(document))
     fix_first = shown[shown.index("What to fix first"):]
     assert fix_first.index("the validation split has 3 examples") < fix_first.index(
         "NotImplementedError")
@@ -146,7 +146,7 @@ def test_cases_are_read_from_structured_fields_not_from_the_output_text():
     entry["output"] = "Passed 6 of 7 cases."  # text that lies: not read
 
     def row(doc):
-        return next(line.split() for line in summary.text(summary.build(doc)).splitlines()
+        return next(line.split() for line in render.text(summary.build(doc)).splitlines()
                     if line.startswith("splits.py"))
 
     assert row(document)[1] == "2/7"
@@ -173,7 +173,7 @@ def hostile_document() -> dict:
 
 
 def test_hostile_text_is_inert_in_markdown():
-    text = summary.markdown(summary.build(hostile_document()))
+    text = render.markdown(summary.build(hostile_document()))
     rendered = outside_code_spans(text)
     assert not [f for f in HOSTILE_FRAGMENTS if f in rendered], rendered
     assert "\u202e" not in text and "\x1b" not in text
@@ -184,19 +184,19 @@ def test_hostile_text_is_inert_in_markdown():
 
 
 def test_hostile_text_is_inert_in_html():
-    text = summary.html(summary.build(hostile_document()))
+    text = render.html(summary.build(hostile_document()))
     markup = Markup(text)
     assert {tag for tag, _ in markup.tags} <= SUMMARY_TAGS
     assert all(attrs in ({}, {"class": "num"}) for _, attrs in markup.tags)
-    assert summary.plain(HOSTILE) in markup.text  # shown as text
+    assert render.plain(HOSTILE) in markup.text  # shown as text
     assert "\u202e" not in text and "\x1b" not in text
 
 
 def test_hostile_text_is_inert_in_the_terminal():
     for staff in (False, True):
-        text = summary.text(summary.build(hostile_document(), staff=staff))
+        text = render.text(summary.build(hostile_document(), staff=staff))
         assert "\u202e" not in text and "\x1b" not in text
-        assert summary.plain(HOSTILE) in text
+        assert render.plain(HOSTILE) in text
         assert not any(line.startswith("second line") for line in text.splitlines())
 
 
@@ -220,12 +220,12 @@ def test_the_pr_comment_is_the_students_summary():
 def test_build_takes_any_document(broken):
     for staff in (False, True):
         blocks = summary.build(copy.deepcopy(broken), staff=staff)
-        assert summary.markdown(blocks) and summary.html(blocks) and summary.text(blocks)
+        assert render.markdown(blocks) and render.html(blocks) and render.text(blocks)
 
 
 def test_code_spans_outlast_backticks_and_plain_cuts():
     for text in ("a`b", "``x``", "`", "plain", "a\nb\r\nc\u2028d", ""):
-        span = summary.code_span(text)
+        span = render.code_span(text)
         assert "\n" not in span and outside_code_spans("x " + span + " y") == "x   y"
-    assert len(summary.plain("x" * 1000)) == summary.MAX_TEXT
-    assert gha.code_span is summary.code_span and gha.plain is summary.plain
+    assert len(render.plain("x" * 1000)) == render.MAX_TEXT
+    assert gha.code_span is render.code_span and gha.plain is render.plain

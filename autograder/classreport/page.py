@@ -8,7 +8,7 @@ import hashlib
 import statistics
 from urllib.parse import quote
 
-from autograder import summary
+from autograder import render, summary
 
 from .figures import FIGURES, TestRate
 from .markup import esc, html_table
@@ -128,7 +128,7 @@ def student_summary(student: Student) -> str:
     """The student's summary, rendered from their results (as results.json's ``output`` is);
     a document it cannot be built from shows its ``output`` as text."""
     try:
-        return summary.html(summary.build(student.results), shift=1)
+        return render.html(summary.build(student.results), shift=1)
     except Exception:  # a hostile file must not stop the report: its page is still made
         return f"<pre>{esc(student.output)}</pre>"
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..summary import plain
+from ..render import plain
 from .context import REPOSITORY, Context, InputError
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")  # as `autograder batch` grades

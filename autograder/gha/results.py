@@ -9,7 +9,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..summary import MAX_PROBLEM, MAX_TEXT, build, code_span, first_problem, markdown, plain
+from ..render import MAX_TEXT, code_span, markdown, plain
+from ..summary import MAX_PROBLEM, build, first_problem
 from .commands import Fence, annotation
 from .context import Context, InputError
 
