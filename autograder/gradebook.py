@@ -42,15 +42,15 @@ def gradebook_columns(modules) -> list[str]:
 
 
 def _notebook_columns(extra: dict) -> dict:
-    """The notebook's columns; empty for an assignment without a notebook."""
+    """The notebook's columns; empty for an assignment without a notebook. Once the written
+    answers are merged (``apply_manual_scores``), the part has nothing pending."""
     part, manual = extra.get("notebook"), extra.get("manual")
     if not isinstance(part, dict):
         return {}
-    merged = isinstance(manual, dict)  # the written answers were graded by hand and merged
     return {"notebook": _number(part.get("score") or 0),
             "notebook_status": str(part.get("status", "")),
-            "written": _number(manual.get("points")) if merged else "",
-            "notebook_pending": _number(0 if merged else part.get("pending_max_score"))}
+            "written": _number(manual.get("points")) if isinstance(manual, dict) else "",
+            "notebook_pending": _number(part.get("pending_max_score"))}
 
 
 def gradebook(out: Path) -> tuple[str, str]:
@@ -200,9 +200,11 @@ def apply_manual_scores(out: Path, path: Path) -> int:
         extra["max_score"] = round(float(extra.get("max_score") or 0) - before["max_score"]
                                    + manual["max_score"], 4)
         extra["manual"] = manual
-        from autograder import summary
+        if isinstance(extra.get("notebook"), dict):
+            extra["notebook"]["pending_max_score"] = 0  # graded by hand: nothing left pending
+        from autograder import render, summary
 
-        data["output"] = summary.markdown(summary.build(data))
+        data["output"] = render.markdown(summary.build(data))
         updates.append((name, data))
     for name, data in updates:  # every row checked first: a bad file changes nothing
         grade.atomic_write(out / "feedback" / f"{name}.md", data["output"].encode())
