@@ -131,7 +131,7 @@ def pytest_configure(config):
     if config.getoption("--sandboxed"):
         budgets.update(function_budget=target.budgets.function,
                        module_budget=target.budgets.module)
-        from autograder import zygote
+        from autograder import standin, zygote
         from autograder.proxy import SandboxImplementation
         from autograder.sandbox import DEFAULT_UID
 
@@ -141,6 +141,7 @@ def pytest_configure(config):
             workers.wait_ready()
 
         uid = config.getoption("--sandbox-uid") or DEFAULT_UID
+        budgets["reference"] = standin.reference_of(target)
         config.stash[session.SANDBOXED] = lambda name, paths, uid: SandboxImplementation(
             name, paths, target.modules, target.init_file, uid=uid, **budgets)
         impls = [SandboxImplementation(name, paths, target.modules, target.init_file,

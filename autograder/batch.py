@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import __version__, collect, dependencies, grade, pipeline, report
+from autograder import __version__, collect, dependencies, grade, pipeline, report, standin
 from autograder import assignment as course
 from autograder.gradebook import stored_result, write_gradebook, write_result
 from autograder.seeds import module_seeds
@@ -87,13 +87,16 @@ class Fingerprint:
     def of(cls, assignment: course.Assignment) -> Fingerprint:
         code = hashlib.sha256(__version__.encode())
         files = [REPO / "conftest.py", assignment.init_file, assignment.manifest,
-                 *(REPO / "autograder" / f"{name}.py" for name in GRADING_CODE)]
+                 *(REPO / "autograder" / f"{name}.py" for name in GRADING_CODE),
+                 # the reference, where it stands in for the modules a module imports
+                 *(assignment.solutions / f"{name}.py" for name in assignment.modules)]
         for root in (*assignment.suite_paths(), REPO / "autograder" / "suites"):
             files += [p for p in root.glob("*.py" if root.name == "suites" else "**/*.py")
                       if "__pycache__" not in p.parts]
         for file in sorted(files):
             if file.is_file():
                 code.update(str(file.relative_to(REPO)).encode() + b"\0" + file.read_bytes())
+        code.update(b"reference" if standin.reference_of(assignment) else b"own")
         scoring = hashlib.sha256(code.hexdigest().encode() + assignment.rubric.read_bytes())
         for extra in (assignment.source_notebook or assignment.manifest,
                       REPO / "autograder" / "nbgrader_config.py"):
@@ -108,7 +111,7 @@ class Fingerprint:
 # the grader's files that decide a module's test records, and those that turn them into scores
 GRADING_CODE = ("assignment", "seam", "sandbox", "proxy", "wire", "worker", "confine", "zygote",
                 "session", "dependencies", "forkserver", "pytest_report", "runner", "collect",
-                "seeds")
+                "seeds", "standin")
 SCORING_CODE = ("scoring", "flags", "report", "summary", "grade", "pipeline", "notebook")
 
 

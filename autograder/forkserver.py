@@ -134,7 +134,7 @@ def _child(pytest_session: pytest.Session, job: dict, close_fds) -> None:
 
 
 def _run_job(pytest_session: pytest.Session, job: dict) -> None:
-    from autograder.sandbox import kill_uid
+    from autograder.sandbox import kill_job
 
     config = pytest_session.config
     impl = config.stash[session.SANDBOXED]("submission", [Path(job["dir"])], int(job["uid"]))
@@ -156,7 +156,7 @@ def _run_job(pytest_session: pytest.Session, job: dict) -> None:
         recorder.stream.close()
         events = [{"impl": impl.name, **event} for event in impl.grouped_events()]
         impl.close()
-        kill_uid(int(job["uid"]))
+        kill_job(int(job["uid"]))
         tmp = Path(job["events"] + ".tmp")
         tmp.write_text(json.dumps(events), encoding="utf-8")
         os.replace(tmp, job["events"])

@@ -109,6 +109,9 @@ def plan(assignment=None, secret: bytes | None = None) -> dict[str, tuple[bytes,
     files.update(_walk(assignment.stubs, f"assignments/{assignment.name}"))  # public tests
     files[f"assignments/{assignment.name}/{course.MANIFEST}"] = (
         assignment.manifest.read_bytes(), False)
+    for module in assignment.module_files:  # the reference stands in (autograder.standin)
+        files[f"solutions/{assignment.name}/{module}"] = (
+            (assignment.solutions / module).read_bytes(), False)
     if assignment.notebook and assignment.source_notebook.is_file():
         files[f"solutions/{assignment.name}/{assignment.notebook}"] = (
             assignment.source_notebook.read_bytes(), False)

@@ -36,11 +36,13 @@ from typing import Protocol
 from autograder import assignment as course
 from autograder import collect, flags, notebook, report
 from autograder.pytest_report import read_records
-from autograder.sandbox import DEFAULT_UID, UIDS_PER_PROCESS, kill_uid
+from autograder.sandbox import DEFAULT_UID, REFERENCE_UID_OFFSET, kill_job, kill_uid
 from autograder.scoring import load_rubric, score_records
 from autograder.seeds import secret
 
-NOTEBOOK_UID_OFFSET = UIDS_PER_PROCESS // 2  # the notebook kernels' uids, apart from the jobs'
+# the notebook kernels' uids, apart from the jobs' (and from their reference workers', at
+# REFERENCE_UID_OFFSET and above)
+NOTEBOOK_UID_OFFSET = REFERENCE_UID_OFFSET // 2
 MAX_JOBS = NOTEBOOK_UID_OFFSET - 1  # module jobs take DEFAULT_UID + 1 ... + MAX_JOBS
 
 
@@ -238,7 +240,7 @@ class _Runner:
             finally:
                 server.close()
                 for _task, uid, _folder, _mine in self.running.values():
-                    kill_uid(uid)
+                    kill_job(uid)
         return self.reused
 
     def _loop(self, server) -> None:
@@ -287,7 +289,7 @@ class _Runner:
 
     def _done(self, message: dict) -> None:
         task, uid, folder, mine = self.running.pop(message["id"])
-        kill_uid(uid)
+        kill_job(uid)
         self.free_uids.append(uid)
         for module in mine:
             self.claimed.pop((module, task.keys.get(module)), None)

@@ -15,9 +15,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from autograder import wire
+from autograder import standin, wire
 from autograder.assignment import Module
-from autograder.sandbox import Sandbox, SandboxCrashError, SandboxTimeoutError
+from autograder.sandbox import (
+    REFERENCE_UID_OFFSET,
+    Sandbox,
+    SandboxCrashError,
+    SandboxTimeoutError,
+)
 from autograder.seam import (
     ForbiddenAPIError,
     ImplementationImportError,
@@ -44,7 +49,7 @@ class SandboxImplementation:
 
     def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path,
                  function_budget: float = float("inf"), module_budget: float = float("inf"),
-                 **sandbox_options):
+                 reference: dict | None = None, **sandbox_options):
         self.name = name
         self.paths = [Path(p) for p in paths]
         self.rules = dict(modules)
@@ -58,6 +63,11 @@ class SandboxImplementation:
         self.sandbox = Sandbox(files, rules={m: asdict(r) | {"forbidden": sorted(r.forbidden)}
                                              for m, r in self.rules.items()},
                                **sandbox_options)
+        # the reference's files and functions (``standin.reference_of``): it stands in for
+        # the modules before the one under test, run by a sandbox of its own
+        self.reference, self._reference_sandbox = reference, None
+        if reference is not None:
+            self.sandbox.answer = self._ask_reference
         self._imported: dict[str, str | None] = {}
         self._hangs: dict[str, int] = {}
         self._crashes: dict[str, int] = {}
@@ -98,8 +108,24 @@ class SandboxImplementation:
             self._told.clear()
             self._group_spent = {"own": 0.0, "passed": 0.0}
             self._attributes.clear()
-        self.group = module
+        self.group = self.sandbox.group = module
+        self.sandbox.stand_ins = standin.plan(list(self.rules), self.reference["functions"],
+                                              module) if self.reference else {}
         self._group_starts.append((len(self.sandbox.events), module))
+
+    def _ask_reference(self, question, buffers: list[bytes], seconds: float):
+        if self._reference_sandbox is None:
+            own = self.sandbox
+            self._reference_sandbox = Sandbox(
+                self.reference["files"], rules=own.rules, call_timeout=own.call_timeout,
+                import_timeout=own.import_timeout, memory_bytes=own.memory_bytes,
+                uid=None if own.uid is None else own.uid + REFERENCE_UID_OFFSET,
+                workdir=own.workdir + "-reference")
+        try:
+            return standin.answer(self._reference_sandbox, self.sandbox.stand_ins, question,
+                                  buffers, seconds)
+        except Exception as error:  # a question must never crash the grader
+            return standin.refusal(f"the question could not be answered ({error})"), []
 
     def grouped_events(self) -> list[dict]:
         """Every event, with the module whose tests were running (``group``)."""
@@ -302,6 +328,8 @@ class SandboxImplementation:
 
     def close(self) -> None:
         self.sandbox.close()
+        if self._reference_sandbox is not None:
+            self._reference_sandbox.close()
 
     def __repr__(self) -> str:
         return f"SandboxImplementation({self.name!r})"

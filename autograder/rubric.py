@@ -137,6 +137,10 @@ def draft(assignment) -> str:
         "# every test has points and every entry names a test, and `autograder rubric",
         "# --write-handout` copies the module totals into the handout.",
         f'assignment = "{assignment.name}"',
+        "# How a module's tests reach the modules it imports: \"reference\" (the reference",
+        "# stands in for the modules before it, so a bug costs points once, where it is) or",
+        "# \"own\" (the student's own modules: a bug also costs the tests of those that use it).",
+        'dependencies = "reference"',
     ]
     for suite in ("public", "hidden"):
         for file in sorted({k[1] for k in points if k[0] == suite}):

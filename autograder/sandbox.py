@@ -30,7 +30,9 @@ REPO = Path(__file__).resolve().parent.parent
 # running side by side never kill each other's sandboxes when they clean up; the range holds a
 # uid for every job of a batch on a machine with hundreds of cores (``pipeline.job_uids``), and
 # its top stays below 2**31.
-UIDS_PER_PROCESS = 1024
+UIDS_PER_PROCESS = 2048
+# a worker that runs the reference (``autograder.standin``) takes its student worker's uid + this
+REFERENCE_UID_OFFSET = UIDS_PER_PROCESS // 2
 DEFAULT_UID = 100_000 + (os.getpid() % 1_000_000) * UIDS_PER_PROCESS
 
 
@@ -65,6 +67,11 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.confinement: dict = {}
         self.starts = 0  # the worker starts with the first request
+        # the module whose tests run now, the reference's stand-ins for them (module ->
+        # functions; ``autograder.standin``) and who answers their questions
+        self.group: str | None = None
+        self.stand_ins: dict[str, list[str]] = {}
+        self.answer = None  # (question, buffers, seconds left) -> (reply, buffers)
 
     # -- process management -------------------------------------------------------------
     def _start(self) -> None:
@@ -92,7 +99,7 @@ class Sandbox:
         self._in = os.fdopen(from_child_r, "rb", buffering=0)
         self.starts += 1
         config = {"workdir": f"{self.workdir}/w{self.starts}", "files": self.files,
-                  "rules": self.rules,
+                  "rules": self.rules, "group": self.group, "stand_ins": self.stand_ins,
                   "repo": str(REPO),
                   "uid": self.uid, "memory_bytes": self.memory_bytes}
         wire.write_message(self._out, config, [])
@@ -150,7 +157,18 @@ class Sandbox:
             except (BrokenPipeError, OSError):
                 code = self._kill()
                 raise SandboxCrashError(_crash_reason(what, code, None)) from None
+            deadline = time.monotonic() + timeout
             reply, out = self._receive(timeout, what)
+            while reply.get("id") == header["id"] and "callback" in reply:
+                # a stand-in asks, in the middle of the call, for the reference's answer
+                answer, answer_out = self._answer(reply["callback"], out,
+                                                  deadline - time.monotonic())
+                try:
+                    wire.write_message(self._out, answer, answer_out)
+                except (BrokenPipeError, OSError):
+                    code = self._kill()
+                    raise SandboxCrashError(_crash_reason(what, code, None)) from None
+                reply, out = self._receive(max(deadline - time.monotonic(), 0.0), what)
             if reply.get("id") == header["id"]:
                 for event in reply.get("events", []):
                     self.events.append({**event, "call": what})
@@ -162,6 +180,13 @@ class Sandbox:
             self._kill()
         raise SandboxCrashError(
             f"the submission's process kept answering out of turn during {what}")
+
+
+    def _answer(self, question, buffers: list[bytes], seconds: float):
+        if self.answer is None:  # only a worker told of stand-ins asks; this one was not
+            return {"error": {"type": "RuntimeError", "original": "RuntimeError", "message":
+                              "RuntimeError: no reference answers in this grading"}}, []
+        return self.answer(question, buffers, seconds)
 
 
 class _DeadlineReader:
@@ -207,6 +232,12 @@ def _alive_with_uid(uid: int) -> bool:
                 "State", "").split()[:1]:
             return True
     return False
+
+
+def kill_job(uid: int | None) -> None:
+    """Kill the processes of a grading job's sandbox uid and of its reference worker's."""
+    kill_uid(uid)
+    kill_uid(None if uid is None else uid + REFERENCE_UID_OFFSET)
 
 
 def kill_uid(uid: int | None) -> None:

@@ -16,12 +16,17 @@ from pathlib import Path
 from autograder import assignment as course
 
 SUITES = ("public", "hidden")
+DEPENDENCIES = ("reference", "own")
 
 
 @dataclass(frozen=True)
 class Rubric:
     assignment: str
     points: dict[tuple[str, str, str], float]  # (suite, file, function) -> points
+    # "reference": a module's tests run with the reference standing in for the modules before
+    # it, so a bug costs points once, where it is (``autograder.standin``); "own": through the
+    # student's own modules (a bug in polyfit also costs regularization's and splits' tests)
+    dependencies: str = "reference"
 
 
 
@@ -40,7 +45,11 @@ def load_rubric(assignment, path: Path | None = None) -> Rubric:
                     raise ValueError(f"{path.name}: [{suite}.\"{file}\"] {function}: points must "
                                      f"be a non-negative number, got {value!r}")
                 points[(suite, file, function)] = float(value)
-    return Rubric(data.get("assignment", name), points)
+    dependencies = data.get("dependencies", "reference")
+    if dependencies not in DEPENDENCIES:
+        raise ValueError(f"{path.name}: dependencies must be one of {', '.join(DEPENDENCIES)}, "
+                         f"got {dependencies!r}")
+    return Rubric(data.get("assignment", name), points, dependencies)
 
 
 @dataclass

@@ -193,13 +193,21 @@ def _watch_actions(events: list, active: list, package_dir: Path) -> None:
 
 
 class Worker:
-    def __init__(self, package_dir: Path, init_file: Path, rules: dict, events: list):
+    def __init__(self, package_dir: Path, init_file: Path, rules: dict, events: list,
+                 group: str | None = None, stand_ins: dict | None = None, channel=None):
+        from autograder import standin
         from autograder.assignment import Module
         from autograder.seam import Implementation
 
         modules = {name: Module(**{**spec, "forbidden": frozenset(spec["forbidden"])})
                    for name, spec in rules.items()}
         self.impl = Implementation("submission", [package_dir], modules, init_file)
+        # The module under test, imported where the reference stands in for the modules
+        # before it (``autograder.standin``); every other request uses the student's own.
+        self.group, self.isolated = group, None
+        if group in modules and stand_ins:
+            self.isolated = Implementation("isolated", [package_dir], modules, init_file)
+            standin.install(self.isolated, stand_ins, channel, self.impl.module)
         _watch_atexit(package_dir, events)
         _forbid_everywhere(package_dir, modules, events)
         self.active = [False]  # True while submission code may be running
@@ -231,23 +239,28 @@ class Worker:
             for name in harness:
                 sys.modules.pop(name, None)
 
+    def module(self, name: str):
+        if self.isolated is not None and name == self.group:
+            return self.isolated.module(name)
+        return self.impl.module(name)
+
     def resolve(self, ref):
         from autograder import wire
 
         if ref.module == "torch" and ref.name in wire.TORCH_FUNCTIONS:
             return wire.TORCH_FUNCTIONS[ref.name]
-        return getattr(self.impl.module(ref.module), ref.name)
+        return getattr(self.module(ref.module), ref.name)
 
     def handle(self, request: dict, buffers: list[bytes]):
         from autograder import wire
 
         op = request["op"]
         if op == "import":
-            self.impl.module(request["module"])
+            self.module(request["module"])
             self.check_tampering(f"import of {request['module']}.py")
             return None, []
         if op == "attr":
-            value = getattr(self.impl.module(request["module"]), request["name"])
+            value = getattr(self.module(request["module"]), request["name"])
             if isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields"):
                 return {"kind": "namedtuple", "name": value.__name__,
                         "fields": list(value._fields)}, []
@@ -256,7 +269,7 @@ class Worker:
             return self.backward(request, buffers)
         if op != "call":
             raise ValueError(f"unknown op {op!r}")
-        function = getattr(self.impl.module(request["module"]), request["function"])
+        function = getattr(self.module(request["module"]), request["function"])
         args = wire.decode(request["args"], buffers, self.resolve)
         kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
         rng_before = _global_rng_state()
@@ -335,6 +348,7 @@ def serve(read_fd: int, write_fd: int) -> None:
     import numpy  # noqa: F401 - imported before confinement, as root, once
 
     import autograder.seam  # noqa: F401 - the grader's files are not visible after confine
+    from autograder import standin
 
     torch.set_num_threads(1)
     applied = confine(config)
@@ -344,7 +358,9 @@ def serve(read_fd: int, write_fd: int) -> None:
     events: list[dict] = []
     package = Path(config["workdir"]) / "submission"
     init_file = package / "__init__.py"
-    worker = Worker(package, init_file, config["rules"], events)
+    channel = standin.Channel(inbox, outbox)
+    worker = Worker(package, init_file, config["rules"], events, config.get("group"),
+                    config.get("stand_ins"), channel)
     wire.write_message(outbox, {"ready": applied}, [])
     sys.setrecursionlimit(10_000)
     while True:
@@ -352,6 +368,7 @@ def serve(read_fd: int, write_fd: int) -> None:
             request, buffers = wire.read_message(inbox)
         except EOFError:
             break
+        channel.request_id = request.get("id")
         try:
             worker.active[0] = True
             reply, out = worker.handle(request, buffers)

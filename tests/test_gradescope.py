@@ -35,7 +35,7 @@ def package(tmp_path_factory) -> Path:
     return folder / "autograder.zip"
 
 
-def test_the_zip_holds_the_grader_and_no_solution(package):
+def test_the_zip_holds_the_grader_and_the_reference_for_the_grader_only(package):
     with zipfile.ZipFile(package) as archive:
         names = set(archive.namelist())
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
@@ -48,8 +48,11 @@ def test_the_zip_holds_the_grader_and_no_solution(package):
     assert hidden <= names
     assert not [n for n in names if n.startswith(("autograder/zoo/", "tests/",
                                                   "autograder/suites/a2_perceptron/"))]
-    solutions = [n for n in names if n.startswith("solutions/")]
-    assert solutions == ["solutions/a1_neurons/experiments.ipynb"]  # no solution module
+    # the reference's modules stand in for those a module imports (autograder.standin): read
+    # by the grader, never by the sandboxed submission (its own root, another uid)
+    solutions = sorted(n for n in names if n.startswith("solutions/"))
+    assert solutions == sorted(["solutions/a1_neurons/experiments.ipynb", *(
+        f"solutions/a1_neurons/{m}" for m in A1.module_files)])
     assert "readme" not in tomllib.loads(zipfile.ZipFile(package).read(
         "pyproject.toml").decode())["project"]
 

@@ -1,0 +1,180 @@
+"""The reference standing in for the modules a graded module imports, so that one bug costs
+points once, where it is (the rubric's ``dependencies = "reference"``, the default).
+
+While the tests of module X run, X is imported in a package of its own in which every module
+*before X in the manifest's order* is a stand-in: each of its public functions (those the
+reference defines) asks the grader, in the middle of the current call, to run the reference's
+function, which runs in a second sandboxed worker that holds only the reference. The
+submission never holds the reference's code; it can only call, for modules before X, what X
+may call anyway. Only earlier modules stand in, so a reference can never answer for the module
+under test (``fit_ridge`` with lambda = 0 could answer for ``fit_polynomial`` otherwise).
+
+What stays the student's own: a stand-in module's other names (helpers, classes, constants),
+taken from the student's file on first use; a call whose tensors require grad (its graph must
+stay in the student's process); a call with arguments that are not plain data; and the
+functions a test passes in (``neuron_forward(activation=a1.activations.relu)`` tests both).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import types
+from pathlib import Path
+
+import torch
+
+from autograder import wire
+
+
+def public_functions(path: Path) -> list[str]:
+    """The public top-level functions of a reference file (read, never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.name for node in tree.body if isinstance(
+        node, ast.FunctionDef) and not node.name.startswith("_")]
+
+
+def plan(order: list[str], functions: dict[str, list[str]], group: str | None) -> dict:
+    """The stand-ins of the tests of ``group``: the modules before it, with their functions."""
+    if group not in order:
+        return {}
+    return {name: functions[name] for name in order[:order.index(group)]
+            if functions.get(name)}
+
+
+# -- in the worker ------------------------------------------------------------------------
+
+class Channel:
+    """The worker's pipe while it answers a request: a stand-in asks the grader through it."""
+
+    def __init__(self, inbox, outbox):
+        self.inbox, self.outbox, self.request_id = inbox, outbox, None
+
+    def ask(self, message: dict, buffers: list[bytes]):
+        wire.write_message(self.outbox, {"id": self.request_id, "callback": message}, buffers)
+        return wire.read_message(self.inbox)
+
+
+_RAISABLE = {cls.__name__: cls for cls in (
+    ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, ArithmeticError,
+    OverflowError, FloatingPointError, NotImplementedError, RuntimeError, MemoryError,
+    RecursionError, LookupError, AttributeError, AssertionError)}
+
+
+def _error(described: dict) -> Exception:
+    """The reference's error, raised in the student's process as a builtin type."""
+    message = str(described.get("message", ""))
+    text = message.split(": ", 1)[1] if ": " in message else message
+    text = re.sub(r"\s*\(raised in [^()]*\)$", "", text)  # the reference's file and line
+    return _RAISABLE.get(str(described.get("type")), RuntimeError)(text)
+
+
+def _needs_graph(args, kwargs) -> bool:
+    return torch.is_grad_enabled() and any(
+        isinstance(t, torch.Tensor) and t.requires_grad
+        for t in wire.data_leaves([list(args), dict(kwargs)]))
+
+
+def _stand_in(module: str, name: str, channel: Channel, own):
+    def stand_in(*args, **kwargs):
+        if _needs_graph(args, kwargs):
+            return own(name)(*args, **kwargs)
+        buffers: list[bytes] = []
+        try:
+            message = {"module": module, "function": name,
+                       "args": wire.encode(list(args), buffers),
+                       "kwargs": wire.encode(dict(kwargs), buffers)}
+        except wire.WireError:  # not plain data: only the student's own can take it
+            return own(name)(*args, **kwargs)
+        reply, out = channel.ask(message, buffers)
+        if "error" in reply:
+            raise _error(reply["error"])
+        return wire.decode(reply["result"], out)
+
+    stand_in.__name__ = stand_in.__qualname__ = name
+    stand_in.__module__ = module
+    return stand_in
+
+
+def install(impl, stand_ins: dict[str, list[str]], channel: Channel, own_module) -> None:
+    """Put stand-in modules into ``impl``'s package (a ``seam.Implementation`` not loaded yet),
+    before anything imports from it. ``own_module(name)`` is the student's own module ``name``
+    (a guarded module), for the names the reference does not define."""
+    impl._load_package()
+    package = sys.modules[impl._package]
+    for module, names in stand_ins.items():
+        def own(attribute: str, module=module):
+            try:
+                return getattr(own_module(module), attribute)
+            except ImportError as error:
+                raise ImportError(f"{module}.py: {error}") from None
+
+        def missing(attribute: str, own=own):
+            if attribute.startswith("__"):
+                raise AttributeError(attribute)
+            return own(attribute)
+
+        stand_in = types.ModuleType(f"{impl._package}.{module}",
+                                    f"The reference's {module}.py, standing in.")
+        stand_in.__package__ = impl._package
+        for name in names:
+            setattr(stand_in, name, _stand_in(module, name, channel, own))
+        stand_in.__getattr__ = missing  # PEP 562: the student's helpers, on first use
+        sys.modules[stand_in.__name__] = stand_in
+        setattr(package, module, stand_in)
+
+
+# -- in the grader ------------------------------------------------------------------------
+
+def refusal(text: str) -> dict:
+    return {"error": {"type": "RuntimeError", "original": "RuntimeError",
+                      "message": f"RuntimeError: {text}"}}
+
+
+def answer(reference, allowed: dict[str, list[str]], message, buffers: list[bytes],
+           seconds: float):
+    """The grader's reply to a stand-in's question: the reference's result, run by
+    ``reference`` (a ``sandbox.Sandbox`` holding only the reference's files), or an error.
+    Only a function of ``allowed`` (this group's stand-ins) is ever run."""
+    if not isinstance(message, dict):
+        return refusal("a malformed question to the reference"), []
+    module, function = message.get("module"), message.get("function")
+    if not isinstance(module, str) or function not in allowed.get(module, ()):
+        return refusal(f"the reference does not stand in for {module}.{function} here"), []
+    header = {"op": "call", "module": module, "function": function, "grad": False,
+              "track": 0, "grad_enabled": False, "args": message.get("args"),
+              "kwargs": message.get("kwargs")}
+    if seconds <= 0:
+        return refusal(f"no time left to run the reference's {module}.{function}"), []
+    try:
+        reply, out = reference.request(header, buffers, seconds,
+                                       f"the reference's {module}.{function}")
+    except Exception as error:  # the reference's sandbox timed out or crashed
+        return refusal(f"the reference's {module}.{function} could not answer: {error}"), []
+    if "error" in reply:
+        return {"error": reply["error"]}, []
+    return {"result": reply.get("result")}, out
+
+
+
+def reference_of(assignment) -> dict | None:
+    """What lets the reference stand in for ``assignment`` (an Assignment): its files and
+    public functions; None where the rubric says ``dependencies = "own"`` or no reference is
+    at hand (a student's release: there, modules are graded through the student's own)."""
+    from autograder.scoring import load_rubric
+
+    try:
+        if load_rubric(assignment).dependencies != "reference":
+            return None
+    except OSError:  # no rubric here: the default
+        pass
+    files = {"__init__.py": assignment.init_file.read_text(encoding="utf-8")}
+    functions = {}
+    for module in assignment.modules:
+        path = assignment.solutions / f"{module}.py"
+        if not path.is_file():
+            return None
+        files[f"{module}.py"] = path.read_text(encoding="utf-8")
+        functions[module] = public_functions(path)
+    return {"files": files, "functions": functions}
