@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -63,11 +64,16 @@ def main() -> int:
         pytest.main([*paths, f"--rootdir={REPO}", "-p", "_hypothesis_pytestplugin",
                      *LEAN_PLUGINS, "--assert=plain", "-q", "--tb=no", "--no-header",
                      f"--assignment={args.assignment}", f"--impl={args.submission}",
-                     "--sandboxed"])
+                     "--sandboxed"], plugins=[_ZygoteReady()])
         profile.disable()
         profile.dump_stats(args.out)
         return 0
 
+    from autograder import zygote
+
+    # As `grade` does (autograder.forkserver): the zygote imports torch while pytest starts
+    # and collects; the tests wait only for what is left of it.
+    workers = zygote.Zygote()
     with tempfile.TemporaryDirectory(prefix="profile-grade-") as tmp:
         submission = Path(args.submission) if args.submission else None
         if submission is None:
@@ -78,10 +84,14 @@ def main() -> int:
                     shutil.copyfile(source, submission / source.name)
         out = Path(tmp) / "grade.prof"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
-        subprocess.run([sys.executable, __file__, "--child", str(submission), "--assignment",
-                        args.assignment, "--out", str(out)], cwd=REPO, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        env.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONHASHSEED": "0",
+                    zygote.ENV_VAR: workers.socket_path})
+        try:
+            subprocess.run([sys.executable, __file__, "--child", str(submission),
+                            "--assignment", args.assignment, "--out", str(out)], cwd=REPO,
+                           env=env, check=True, stdout=subprocess.DEVNULL)
+        finally:
+            workers.close()
         stats = pstats.Stats(str(out))
 
     whole = stats.total_tt
@@ -93,7 +103,7 @@ def main() -> int:
     worker = total(stats, lambda f, _l, n: n == "_receive" and f.endswith("sandbox.py"))
     rows = [
         ("imports, configuration and collection", whole - run_loop - zygote_wait),
-        ("waiting for the worker zygote (torch import)", zygote_wait),
+        ("waiting for the worker zygote (torch import, overlapped)", zygote_wait),
         ("pytest's protocol around the tests", run_loop - bodies),
         ("test bodies: waiting for the sandboxed student code", worker),
         ("test bodies: hypothesis generating examples", generation),
@@ -115,6 +125,19 @@ def main() -> int:
     for name, seconds in sorted(per_test.items(), key=lambda kv: -kv[1])[:12]:
         print(f"  {seconds:6.2f} s  {name}")
     return 0
+
+
+class _ZygoteReady:
+    """After collection, wait for the zygote the parent started (as the fork server does)."""
+
+    def pytest_collection_finish(self, session):
+        from autograder import zygote
+
+        def wait_ready(path: str) -> None:  # the name the profile's table looks for
+            while not os.path.exists(path):
+                time.sleep(0.02)
+
+        wait_ready(os.environ[zygote.ENV_VAR])
 
 
 def _calls(stats: pstats.Stats) -> int:
