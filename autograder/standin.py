@@ -18,6 +18,7 @@ functions a test passes in (``neuron_forward(activation=a1.activations.relu)`` t
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import sys
 import types
@@ -28,11 +29,32 @@ import torch
 from autograder import wire
 
 
-def public_functions(path: Path) -> list[str]:
-    """The public top-level functions of a reference file (read, never run)."""
+def public_functions(path: Path) -> dict[str, list[list]]:
+    """The public top-level functions of a reference file (read, never run), each with its
+    parameters as ``[name, kind, has a default]`` (``inspect.Parameter`` kinds)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.name for node in tree.body if isinstance(
-        node, ast.FunctionDef) and not node.name.startswith("_")]
+    functions = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+            continue
+        a = node.args
+        positional = [*a.posonlyargs, *a.args]
+        defaults = len(positional) - len(a.defaults)
+        parameters = [[p.arg, 0 if p in a.posonlyargs else 1, i >= defaults]
+                      for i, p in enumerate(positional)]
+        parameters += [[a.vararg.arg, 2, False]] if a.vararg else []
+        parameters += [[p.arg, 3, d is not None] for p, d in zip(a.kwonlyargs, a.kw_defaults,
+                                                                 strict=True)]
+        parameters += [[a.kwarg.arg, 4, False]] if a.kwarg else []
+        functions[node.name] = parameters
+    return functions
+
+
+def _signature(parameters: list[list]) -> inspect.Signature:
+    return inspect.Signature([inspect.Parameter(
+        str(name), inspect._ParameterKind(int(kind)),
+        default=None if has_default else inspect.Parameter.empty)
+        for name, kind, has_default in parameters])
 
 
 def plan(order: list[str], functions: dict[str, list[str]], group: str | None) -> dict:
@@ -76,8 +98,14 @@ def _needs_graph(args, kwargs) -> bool:
         for t in wire.data_leaves([list(args), dict(kwargs)]))
 
 
-def _stand_in(module: str, name: str, channel: Channel, own):
+def _stand_in(module: str, name: str, parameters: list[list], channel: Channel, own):
+    signature = _signature(parameters)
+
     def stand_in(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:  # a call the contract's signature does not take: the student's own
+            return own(name)(*args, **kwargs)
         if _needs_graph(args, kwargs):
             return own(name)(*args, **kwargs)
         buffers: list[bytes] = []
@@ -97,7 +125,7 @@ def _stand_in(module: str, name: str, channel: Channel, own):
     return stand_in
 
 
-def install(impl, stand_ins: dict[str, list[str]], channel: Channel, own_module) -> None:
+def install(impl, stand_ins: dict[str, dict], channel: Channel, own_module) -> None:
     """Put stand-in modules into ``impl``'s package (a ``seam.Implementation`` not loaded yet),
     before anything imports from it. ``own_module(name)`` is the student's own module ``name``
     (a guarded module), for the names the reference does not define."""
@@ -110,7 +138,15 @@ def install(impl, stand_ins: dict[str, list[str]], channel: Channel, own_module)
             except ImportError as error:
                 raise ImportError(f"{module}.py: {error}") from None
 
-        def missing(attribute: str, own=own):
+        def missing(attribute: str, own=own, module=module, names=names):
+            if attribute == "__all__":  # a star import: the reference's names and the student's
+                try:
+                    guarded = own_module(module)  # a seam.GuardedModule
+                    theirs = [n for n in dir(getattr(guarded, "_module", guarded))
+                              if not n.startswith("_")]
+                except ImportError:
+                    theirs = []
+                return list(dict.fromkeys([*names, *theirs]))
             if attribute.startswith("__"):
                 raise AttributeError(attribute)
             return own(attribute)
@@ -118,8 +154,8 @@ def install(impl, stand_ins: dict[str, list[str]], channel: Channel, own_module)
         stand_in = types.ModuleType(f"{impl._package}.{module}",
                                     f"The reference's {module}.py, standing in.")
         stand_in.__package__ = impl._package
-        for name in names:
-            setattr(stand_in, name, _stand_in(module, name, channel, own))
+        for name, parameters in names.items():
+            setattr(stand_in, name, _stand_in(module, name, parameters, channel, own))
         stand_in.__getattr__ = missing  # PEP 562: the student's helpers, on first use
         sys.modules[stand_in.__name__] = stand_in
         setattr(package, module, stand_in)
@@ -132,7 +168,7 @@ def refusal(text: str) -> dict:
                       "message": f"RuntimeError: {text}"}}
 
 
-def answer(reference, allowed: dict[str, list[str]], message, buffers: list[bytes],
+def answer(reference, allowed: dict[str, dict], message, buffers: list[bytes],
            seconds: float):
     """The grader's reply to a stand-in's question: the reference's result, run by
     ``reference`` (a ``sandbox.Sandbox`` holding only the reference's files), or an error.

@@ -154,6 +154,28 @@ def test_a_missing_helper_names_the_file_it_was_looked_for_in(tmp_path):
         impl.close()
 
 
+def test_a_star_import_and_a_call_beyond_the_contracts_signature_use_the_students_own(
+        tmp_path):
+    """A student's polyfit may take more than the contract (an extra keyword) and another
+    file may use it, or import everything with ``*``: the reference answers only the calls the
+    contract's signature takes, and a star import brings the student's public helpers too."""
+    polyfit = (A1.solutions / "polyfit.py").read_text().replace(
+        "def design_matrix(x, M):", "def design_matrix(x, M, increasing=True):") + (
+        "\n\ndef powers(M):\n    return list(range(M + 1))\n")
+    regularization = REGULARIZATION_WITH_HELPER.replace(
+        "from .polyfit import _powers, design_matrix", "from .polyfit import *").replace(
+        "_powers(M)", "powers(M)").replace(
+        "Phi = design_matrix(x, M)", "Phi = design_matrix(x, M, increasing=True)")
+    impl = sandboxed(submission(tmp_path, polyfit=polyfit, regularization=regularization),
+                     "reference")
+    try:
+        impl.start_group("regularization")
+        w = impl.regularization.fit_ridge(X, T, 3, 1e-3)
+        assert np.allclose(w, oracles.svd_ridge(X, T, 3, 1e-3), atol=1e-6)
+    finally:
+        impl.close()
+
+
 class _Recorder:
     def __init__(self):
         self.calls = []
@@ -167,7 +189,7 @@ def test_the_grader_answers_only_for_this_groups_stand_ins():
     """A submission may write its own questions into the pipe: only a function the reference
     stands in for (a module before the one under test) is ever run."""
     reference = _Recorder()
-    allowed = {"polyfit": ["design_matrix"]}
+    allowed = {"polyfit": {"design_matrix": [["x", 1, False], ["M", 1, False]]}}
     for question in ({"module": "regularization", "function": "fit_ridge"},
                      {"module": "polyfit", "function": "_private"},
                      {"module": ["polyfit"], "function": "design_matrix"}, "not a dict"):
