@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Protocol
 
 from autograder import assignment as course
-from autograder import collect, flags, notebook, report
+from autograder import collect, flags, notebook, report, standin
 from autograder.pytest_report import read_records
 from autograder.sandbox import DEFAULT_UID, REFERENCE_UID_OFFSET, kill_job, kill_uid
 from autograder.scoring import load_rubric, score_records
@@ -115,7 +115,9 @@ def finish(task: Task, records: list[dict], events: list[dict], error: str | Non
         assignment=assignment.name, scores=scores, skipped=skipped, flags=found,
         execution_time=time.monotonic() - task.started, public_only=task.public_only,
         notes=notes, grader_error=error,
-        extra={"submission_sha256": submission.digest, "secret": secret()[1], **task.extra},
+        extra={"submission_sha256": submission.digest, "secret": secret()[1],
+               "dependencies": "reference" if standin.reference_of(assignment) else "own",
+               **task.extra},
     )
 
 

@@ -24,9 +24,9 @@ import sys
 import types
 from pathlib import Path
 
-import torch
-
-from autograder import wire
+# The grader's half (which functions stand in, the answer) runs where torch is never imported
+# (``batch``, ``pipeline``); the worker's half imports torch and the wire format where it runs,
+# in the worker, which has both already.
 
 
 def public_functions(path: Path) -> dict[str, list[list]]:
@@ -74,6 +74,8 @@ class Channel:
         self.inbox, self.outbox, self.request_id = inbox, outbox, None
 
     def ask(self, message: dict, buffers: list[bytes]):
+        from autograder import wire
+
         wire.write_message(self.outbox, {"id": self.request_id, "callback": message}, buffers)
         return wire.read_message(self.inbox)
 
@@ -93,12 +95,18 @@ def _error(described: dict) -> Exception:
 
 
 def _needs_graph(args, kwargs) -> bool:
+    import torch
+
+    from autograder import wire
+
     return torch.is_grad_enabled() and any(
         isinstance(t, torch.Tensor) and t.requires_grad
         for t in wire.data_leaves([list(args), dict(kwargs)]))
 
 
 def _stand_in(module: str, name: str, parameters: list[list], channel: Channel, own):
+    from autograder import wire
+
     signature = _signature(parameters)
 
     def stand_in(*args, **kwargs):

@@ -160,6 +160,10 @@ def build(results: dict, staff: bool = False,
     if skipped:
         blocks.append(Paragraph([words(f"{skipped} GPU parity test{'s' * (skipped != 1)} "
                                        "skipped (no CUDA here); not counted.")]))
+    if extra.get("dependencies") == "reference" and len({t.module for t in graded}) > 1:
+        blocks.append(Paragraph([words(
+            "Each module's tests ran with the course's reference in place of the modules it "
+            "imports, so a mistake costs points only in its own file.")]))
     if notebook is not None:
         blocks += _notebook(title, notebook, extra, [t for t in tests
                                                      if t.module == NOTEBOOK_MODULE], staff)

@@ -222,6 +222,16 @@ def test_grade_charges_a_polyfit_bug_to_polyfit_alone(tmp_path):
     result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "-o",
                              str(out)], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
-    tests = json.loads(out.read_text())["tests"]
-    lost = {t["tags"][0] for t in tests if t["score"] < t["max_score"]}
+    results = json.loads(out.read_text())
+    lost = {t["tags"][0] for t in results["tests"] if t["score"] < t["max_score"]}
     assert lost == {"polyfit", "notebook"}  # the notebook is absent here
+    assert results["extra_data"]["dependencies"] == "reference"
+    assert "in place of the modules it imports" in results["output"]
+
+
+def test_the_graders_half_never_imports_torch():
+    """``batch`` and ``pipeline`` decide whether the reference stands in without torch (its
+    import costs seconds in the process that only schedules the grading)."""
+    code = ("import sys, autograder.batch, autograder.pipeline, autograder.standin; "
+            "sys.exit('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
