@@ -109,19 +109,21 @@ class Sandbox:
                 e.get("kind") == "unconfined" for e in self.events):
             self.events.append({"kind": "unconfined", "message": UNCONFINED})
 
-    def _receive(self, timeout: float, what: str):
+    def _receive(self, timeout: float, what: str, limit: float | None = None):
+        """The next message, within ``timeout`` seconds (what is left of the call's ``limit``,
+        the number a time-out names, after a stand-in's question)."""
         from autograder import wire  # torch: imported by the grader only where it talks to a worker
         deadline = time.monotonic() + timeout
-        remaining = timeout
-        ready, _, _ = select.select([self._in], [], [], max(remaining, 0))
+        said = f"{what} took longer than {timeout if limit is None else limit:g} s"
+        ready, _, _ = select.select([self._in], [], [], max(timeout, 0))
         if not ready:
             self._kill()
-            raise SandboxTimeoutError(f"{what} took longer than {timeout:g} s")
+            raise SandboxTimeoutError(said)
         try:
             return wire.read_message(_DeadlineReader(self._in, deadline))
         except TimeoutError:
             self._kill()
-            raise SandboxTimeoutError(f"{what} took longer than {timeout:g} s") from None
+            raise SandboxTimeoutError(said) from None
         except (EOFError, wire.WireError, ValueError) as error:
             code = self._kill()
             raise SandboxCrashError(_crash_reason(what, code, error)) from None
@@ -168,7 +170,8 @@ class Sandbox:
                 except (BrokenPipeError, OSError):
                     code = self._kill()
                     raise SandboxCrashError(_crash_reason(what, code, None)) from None
-                reply, out = self._receive(max(deadline - time.monotonic(), 0.0), what)
+                reply, out = self._receive(max(deadline - time.monotonic(), 0.0), what,
+                                           timeout)
             if reply.get("id") == header["id"]:
                 for event in reply.get("events", []):
                     self.events.append({**event, "call": what})

@@ -117,6 +117,15 @@ def _tally(tests: list[_Test]) -> list[Span]:
 
 # -- build ------------------------------------------------------------------------------------
 
+# how the modules' tests reached the modules they import (``autograder.standin``), in words
+_DEPENDENCIES = {
+    "reference": "Each module's tests ran with the course's reference in place of the modules "
+                 "it imports, so a mistake costs points only in its own file.",
+    "own": "Each module's tests ran through your own files: a mistake in one file can also "
+           "fail the tests of the files that import it.",
+}
+
+
 def build(results: dict, staff: bool = False,
           label: Callable[[str], str] | None = None) -> list[Block]:
     """The summary of ``results`` (a results.json document) as blocks. The student's view
@@ -160,10 +169,8 @@ def build(results: dict, staff: bool = False,
     if skipped:
         blocks.append(Paragraph([words(f"{skipped} GPU parity test{'s' * (skipped != 1)} "
                                        "skipped (no CUDA here); not counted.")]))
-    if extra.get("dependencies") == "reference" and len({t.module for t in graded}) > 1:
-        blocks.append(Paragraph([words(
-            "Each module's tests ran with the course's reference in place of the modules it "
-            "imports, so a mistake costs points only in its own file.")]))
+    if len({t.module for t in graded}) > 1 and extra.get("dependencies") in _DEPENDENCIES:
+        blocks.append(Paragraph([words(_DEPENDENCIES[extra["dependencies"]])]))
     if notebook is not None:
         blocks += _notebook(title, notebook, extra, [t for t in tests
                                                      if t.module == NOTEBOOK_MODULE], staff)

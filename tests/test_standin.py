@@ -176,6 +176,24 @@ def test_a_star_import_and_a_call_beyond_the_contracts_signature_use_the_student
         impl.close()
 
 
+def test_stand_ins_asked_from_the_students_threads_answer_each(tmp_path):
+    regularization = REGULARIZATION_WITH_HELPER.replace(
+        "from .polyfit import _powers, design_matrix", "from .polyfit import design_matrix\n"
+        "from concurrent.futures import ThreadPoolExecutor").replace(
+        "    assert _powers(M) == list(range(M + 1))  # the student's own helper\n", "").replace(
+        "    Phi = design_matrix(x, M)\n", "    with ThreadPoolExecutor(8) as pool:\n"
+        "        shapes = list(pool.map(lambda m: design_matrix(x, m).shape, range(40)))\n"
+        "    assert shapes == [(len(x), m + 1) for m in range(40)], shapes\n"
+        "    Phi = design_matrix(x, M)\n")
+    impl = sandboxed(submission(tmp_path, regularization=regularization), "reference")
+    try:
+        impl.start_group("regularization")
+        w = impl.regularization.fit_ridge(X, T, 3, 1e-3)
+        assert np.allclose(w, oracles.svd_ridge(X, T, 3, 1e-3), atol=1e-6)
+    finally:
+        impl.close()
+
+
 class _Recorder:
     def __init__(self):
         self.calls = []

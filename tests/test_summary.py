@@ -103,6 +103,18 @@ def test_every_channel_shows_the_same_facts():
         assert "hidden thing" not in shown and "test_table_1_1" not in shown, channel
 
 
+@pytest.mark.parametrize("dependencies, said", [
+    ("reference", "the course's reference in place of the modules it imports"),
+    ("own", "ran through your own files"), (None, None), ("forged", None)])
+def test_every_channel_says_how_modules_reached_their_imports(dependencies, said):
+    document = report.results_json(outcome())
+    if dependencies is not None:
+        document["extra_data"]["dependencies"] = dependencies
+    for channel, shown in channels(document).items():
+        for sentence in summary._DEPENDENCIES.values():
+            assert (sentence in shown) == (said is not None and said in sentence), channel
+
+
 def test_the_staff_view_adds_hidden_tests_per_module_and_the_score():
     document = report.results_json(outcome())
     student = render.text(summary.build(document))
