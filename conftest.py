@@ -246,12 +246,16 @@ def pytest_runtest_setup(item):
             impl.start_group(module)
 
 
+def _seed_of(request) -> int:
+    seeds = request.config.stash.setdefault(_SEEDS, {})
+    return seeds.get(module_of(request.node), request.config.getoption("--seed"))
+
+
 @pytest.fixture
 def seed(request) -> int:
     """The seed for this test's generated inputs: its module's seed if the grader's job set one
     (each module's seed depends only on the files it uses), else the run's ``--seed``."""
-    seeds = request.config.stash.setdefault(_SEEDS, {})
-    return seeds.get(module_of(request.node), request.config.getoption("--seed"))
+    return _seed_of(request)
 
 
 def _test_seed(request, seed: int) -> list[int]:
@@ -260,14 +264,16 @@ def _test_seed(request, seed: int) -> list[int]:
     return [seed, zlib.crc32(key.encode())]
 
 
+# rng and torch_gen take the seed themselves, not through the ``seed`` fixture: each fixture
+# that asks for ``request`` costs pytest a fixture definition per test (a grade runs ~1,000).
 @pytest.fixture
-def rng(request, seed) -> np.random.Generator:
+def rng(request) -> np.random.Generator:
     """A numpy generator seeded from the run's seed and the test's name."""
-    return np.random.default_rng(_test_seed(request, seed))
+    return np.random.default_rng(_test_seed(request, _seed_of(request)))
 
 
 @pytest.fixture
-def torch_gen(request, seed) -> torch.Generator:
+def torch_gen(request) -> torch.Generator:
     """A torch CPU generator seeded from the run's seed and the test's name."""
-    return torch.Generator().manual_seed(int(np.random.SeedSequence(_test_seed(request, seed))
-                                             .generate_state(1)[0]))
+    entropy = _test_seed(request, _seed_of(request))
+    return torch.Generator().manual_seed(int(np.random.SeedSequence(entropy).generate_state(1)[0]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import operator
 import os
 import sys
 import traceback
@@ -39,15 +40,30 @@ def _snapshot():
     return watched
 
 
+# The builtins the fingerprint uses, bound before any submission runs: a patched ``len`` or
+# ``tuple`` must not break the check that looks for patches.
+_vars, _tuple, _getattr, _len, _all, _map, _zip, _is = (
+    vars, tuple, getattr, len, all, map, zip, operator.is_)
+
+
 def _fingerprint() -> tuple:
-    """The same identities, cheap to take after every call (only ints and names compared)."""
+    """The same objects, cheap to take after every call: the objects themselves, compared by
+    identity (``_same``). Never ``id()``: it raises an audit event, and the worker's audit hook
+    (``_watch_actions``) ran in Python for each of the ~170 names, a quarter of a small call's
+    time in the worker."""
     import numpy
 
-    namespace = vars(builtins)
-    return (tuple(namespace), tuple(map(id, namespace.values())),
-            tuple(id(getattr(owner, name)) for owner, names in (
+    namespace = _vars(builtins)
+    return (_tuple(namespace), _tuple(namespace.values()),
+            _tuple(_getattr(owner, name) for owner, names in (
                 (torch, _WATCHED[0][1]), (torch.Tensor, _WATCHED[1][1]),
                 (numpy, _WATCHED[2][1])) for name in names))
+
+
+def _same(before: tuple, after: tuple) -> bool:
+    """Whether two ``_fingerprint``s hold the same objects (identity, not ``==``: a patched
+    object's ``__eq__`` has no say)."""
+    return _all(_len(a) == _len(b) and _all(_map(_is, a, b)) for a, b in _zip(before, after))
 
 
 # the test harness's top-level packages: a submission that imports one is looking for it
@@ -220,7 +236,7 @@ class Worker:
     def check_tampering(self, where: str) -> None:
         # after every call: a cheap fingerprint first, the names of what changed only if needed
         fingerprint = _fingerprint()
-        if fingerprint != self.fingerprint:
+        if not _same(fingerprint, self.fingerprint):
             now = _snapshot()
             changed = sorted(k for k in self.baseline if now.get(k) != self.baseline[k])
             if changed:

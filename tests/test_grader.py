@@ -319,3 +319,48 @@ def test_the_workers_random_state_fingerprint_sees_every_draw():
         np.random.set_bit_generator(saved_generator)
         np.random.set_state(saved_numpy)
         torch.set_rng_state(saved_torch)
+
+
+def test_the_workers_tampering_fingerprint_compares_identities():
+    """The worker fingerprints builtins and torch's comparison functions after every call by
+    identity: a replacement whose ``__eq__`` claims equality is still a change, and taking the
+    fingerprint calls no ``id()`` (an audit event, so a Python hook call each, in the worker)."""
+    import builtins
+    import sys
+
+    import torch
+
+    from autograder.worker import _fingerprint, _same
+
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+        __hash__ = object.__hash__
+
+    before = _fingerprint()
+    assert _same(before, _fingerprint())
+    saved_len, saved_allclose = builtins.len, torch.allclose
+    try:
+        builtins.len = Liar()
+        assert not _same(before, _fingerprint()), "a patched builtin is a change"
+        builtins.len = saved_len
+        assert _same(before, _fingerprint())
+        torch.allclose = Liar()
+        assert not _same(before, _fingerprint()), "a patched torch.allclose is a change"
+        torch.allclose = saved_allclose
+        builtins.extra_name_from_a_submission = 1
+        assert not _same(before, _fingerprint()), "a new builtin is a change"
+    finally:
+        builtins.len, torch.allclose = saved_len, saved_allclose
+        vars(builtins).pop("extra_name_from_a_submission", None)
+    assert _same(before, _fingerprint())
+    events = []
+
+    def hook(event, args):
+        if event == "builtins.id":
+            events.append(event)
+
+    sys.addaudithook(hook)  # stays for this process; it only appends to a local list
+    _fingerprint()
+    assert events == []
