@@ -63,9 +63,9 @@ class SandboxImplementation:
         self.sandbox = Sandbox(files, rules={m: asdict(r) | {"forbidden": sorted(r.forbidden)}
                                              for m, r in self.rules.items()},
                                **sandbox_options)
-        # the reference's files and functions (``standin.reference_of``): it stands in for
-        # the modules before the one under test, run by a sandbox of its own
-        self.reference, self._reference_sandbox = reference, None
+        # the reference (``standin.reference_of``) stands in for the modules before the one
+        # under test, in a sandbox of its own; its answers are kept by question
+        self.reference, self._reference_sandbox, self._answers = reference, None, standin.Answers()
         if reference is not None:
             self.sandbox.answer = self._ask_reference
         self._imported: dict[str, str | None] = {}
@@ -123,7 +123,7 @@ class SandboxImplementation:
                 workdir=own.workdir + "-reference")
         try:
             return standin.answer(self._reference_sandbox, self.sandbox.stand_ins, question,
-                                  buffers, seconds)
+                                  buffers, seconds, self._answers)
         except Exception as error:  # a question must never crash the grader
             return standin.refusal(f"the question could not be answered ({error})"), []
 

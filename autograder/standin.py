@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 import sys
 import threading
 import types
 from pathlib import Path
+
+from autograder import pysource
 
 # The grader's half (which functions stand in, the answer) runs where torch is never imported
 # (``batch``, ``pipeline``); the worker's half imports torch and the wire format where it runs,
@@ -33,7 +36,7 @@ from pathlib import Path
 def public_functions(path: Path) -> dict[str, list[list]]:
     """The public top-level functions of a reference file (read, never run), each with its
     parameters as ``[name, kind, has a default]`` (``inspect.Parameter`` kinds)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = pysource.parse(path.read_text(encoding="utf-8"), str(path))
     functions = {}
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
@@ -180,11 +183,50 @@ def refusal(text: str) -> dict:
                       "message": f"RuntimeError: {text}"}}
 
 
+class Answers:
+    """The reference's answers of one grade, by question: a question asked again (the splits
+    tests fit the same training data many times) is answered without a second hop to the
+    reference's worker. The reference is a function of its arguments (its seeds are
+    arguments, as the contract asks of the student's), so a stored answer is the answer it
+    would give. Bounded: past ``limit`` bytes of questions and answers, nothing more is kept."""
+
+    def __init__(self, limit: int = 64 << 20):
+        self.stored: dict[tuple, tuple[dict, list[bytes]]] = {}
+        self.size, self.limit = 0, limit
+        self.asked = self.answered_from_store = 0
+
+    def key(self, header: dict, buffers: list[bytes]) -> tuple | None:
+        try:
+            text = json.dumps([header["module"], header["function"], header["args"],
+                               header["kwargs"]], sort_keys=True)
+        except (TypeError, ValueError):
+            return None
+        return text, tuple(bytes(b) for b in buffers)
+
+    def get(self, key):
+        self.asked += 1
+        found = self.stored.get(key) if key is not None else None
+        if found is None:
+            return None
+        self.answered_from_store += 1
+        return dict(found[0]), list(found[1])
+
+    def put(self, key, reply: dict, out: list[bytes]) -> None:
+        if key is None:
+            return
+        size = (len(key[0]) + sum(map(len, key[1])) + sum(map(len, out))
+                + len(json.dumps(reply, default=str)))
+        if self.size + size <= self.limit:
+            self.stored[key] = (dict(reply), list(out))
+            self.size += size
+
+
 def answer(reference, allowed: dict[str, dict], message, buffers: list[bytes],
-           seconds: float):
+           seconds: float, answers: Answers | None = None):
     """The grader's reply to a stand-in's question: the reference's result, run by
     ``reference`` (a ``sandbox.Sandbox`` holding only the reference's files), or an error.
-    Only a function of ``allowed`` (this group's stand-ins) is ever run."""
+    Only a function of ``allowed`` (this group's stand-ins) is ever run; a question asked
+    before is answered from ``answers``."""
     if not isinstance(message, dict):
         return refusal("a malformed question to the reference"), []
     module, function = message.get("module"), message.get("function")
@@ -195,15 +237,20 @@ def answer(reference, allowed: dict[str, dict], message, buffers: list[bytes],
               "kwargs": message.get("kwargs")}
     if seconds <= 0:
         return refusal(f"no time left to run the reference's {module}.{function}"), []
+    key = answers.key(header, buffers) if answers is not None else None
+    stored = answers.get(key) if answers is not None else None
+    if stored is not None:
+        return stored
     try:
         reply, out = reference.request(header, buffers, seconds,
                                        f"the reference's {module}.{function}")
     except Exception as error:  # the reference's sandbox timed out or crashed
         return refusal(f"the reference's {module}.{function} could not answer: {error}"), []
-    if "error" in reply:
-        return {"error": reply["error"]}, []
-    return {"result": reply.get("result")}, out
-
+    reply, out = ({"error": reply["error"]}, []) if "error" in reply else (
+        {"result": reply.get("result")}, out)
+    if answers is not None:
+        answers.put(key, reply, out)
+    return reply, out
 
 
 def reference_of(assignment) -> dict | None:

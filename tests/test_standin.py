@@ -253,3 +253,40 @@ def test_the_graders_half_never_imports_torch():
     code = ("import sys, autograder.batch, autograder.pipeline, autograder.standin; "
             "sys.exit('torch' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+def test_a_question_asked_again_is_answered_from_the_store():
+    """The reference is a function of its arguments: a question asked again gets the stored
+    answer without a second hop (the same reply and buffers); another argument, another error
+    or another function is asked afresh, and a refusal is never stored."""
+    class Reference(_Recorder):
+        def request(self, header, buffers, seconds, what):
+            self.calls.append(header)
+            if header["args"] == ["bad"]:
+                return {"error": {"type": "ValueError", "message": "ValueError: bad"}}, []
+            return {"result": len(self.calls), "extra": "dropped"}, [b"data", *buffers]
+
+    reference, answers = Reference(), standin.Answers()
+    allowed = {"polyfit": {"design_matrix": [], "fit_polynomial": []}}
+
+    def ask(function="design_matrix", args=(1,), buffers=(b"x",), seconds=5.0):
+        return standin.answer(reference, allowed, {"module": "polyfit", "function": function,
+                                                   "args": list(args), "kwargs": {}},
+                              list(buffers), seconds, answers)
+
+    first = ask()
+    assert first == ({"result": 1}, [b"data", b"x"])
+    assert ask() == first and len(reference.calls) == 1
+    first[1].append(b"changed by the caller")  # a caller's change never reaches the store
+    assert ask() == ({"result": 1}, [b"data", b"x"])
+    assert ask(buffers=(b"y",))[0] == {"result": 2}
+    assert ask(args=(2,))[0] == {"result": 3}
+    assert ask(function="fit_polynomial")[0] == {"result": 4}
+    assert ask(args=("bad",))[0]["error"]["type"] == "ValueError"
+    assert ask(args=("bad",))[0]["error"]["type"] == "ValueError" and len(reference.calls) == 5
+    assert ask(seconds=0)[0]["error"]["message"].startswith("RuntimeError: no time left")
+    assert answers.answered_from_store == 3
+    small = standin.Answers(limit=10)  # past its limit a store keeps nothing more
+    standin.answer(reference, allowed, {"module": "polyfit", "function": "design_matrix",
+                                        "args": [9], "kwargs": {}}, [b"z" * 20], 5.0, small)
+    assert small.stored == {}

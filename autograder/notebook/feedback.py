@@ -8,6 +8,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from autograder import pysource
 from autograder.notebook.source import GradedCell
 from autograder.summary import NOTEBOOK_MODULE as MODULE  # its tests' "module" in results.json
 
@@ -66,7 +67,7 @@ def failure_message(cell: GradedCell, outputs: list) -> str:
 def _assert_messages(source: str) -> set[str]:
     """The string messages of the asserts in a check cell (the grader's own words)."""
     try:
-        tree = ast.parse(source)
+        tree = pysource.parse(source)
     except SyntaxError:
         return set()
     return {node.msg.value for node in ast.walk(tree) if isinstance(node, ast.Assert)

@@ -34,10 +34,39 @@ def expect_tensor_close(actual, expected, message: str, **tolerances) -> None:
     )
     expect(actual.dtype == expected.dtype, f"{message} (the result has the wrong dtype)")
     expect(actual.device == expected.device, f"{message} (the result is on the wrong device)")
+    if _close_at_a_glance(actual, expected, **tolerances):
+        return
     try:
         torch.testing.assert_close(actual, expected, equal_nan=True, **tolerances)
     except AssertionError:
         fail(message)
+
+
+# torch.testing.assert_close's default (rtol, atol) per dtype, for its fast path below.
+_DEFAULT_TOLERANCES = {
+    torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5),
+    torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7),
+}
+
+
+def _close_at_a_glance(actual, expected, rtol=None, atol=None) -> bool:
+    """True where ``assert_close(..., equal_nan=True)`` must pass: two strided tensors of one
+    shape, dtype and device whose values are all ``torch.isclose``, the comparison it makes
+    itself (about 60 µs against its 500). Anything else (a failure, a sparse tensor, a dtype
+    without default tolerances) goes to ``assert_close``, which decides and words it."""
+    if rtol is None or atol is None:
+        if rtol is not None or atol is not None or expected.dtype not in _DEFAULT_TOLERANCES:
+            return False
+        rtol, atol = _DEFAULT_TOLERANCES[expected.dtype]
+    try:
+        return (type(actual) is torch.Tensor and type(expected) is torch.Tensor
+                and actual.layout == expected.layout == torch.strided
+                and actual.shape == expected.shape and actual.dtype == expected.dtype
+                and actual.device == expected.device and actual.device.type != "meta"
+                and bool(torch.isclose(actual, expected, rtol=rtol, atol=atol,
+                                       equal_nan=True).all()))
+    except Exception:  # whatever the student returned: assert_close has the last word
+        return False
 
 
 def expect_array_close(actual, expected, message: str, rtol=1e-7, atol=0.0) -> None:

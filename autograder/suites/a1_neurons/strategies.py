@@ -41,34 +41,32 @@ def positive_floats(min_value: float = 1e-2, max_value: float = 1e2) -> st.Searc
     return finite_floats(min_value, max_value)
 
 
-@st.composite
-def float_arrays(
-    draw, shape=None, min_value: float = -20.0, max_value: float = 20.0
-) -> np.ndarray:
-    """A float64 numpy array of the given shape (or of a drawn shape) with finite values."""
-    if shape is None:
-        shape = draw(shapes())
-    elif isinstance(shape, st.SearchStrategy):
-        shape = draw(shape)
-    return draw(hnp.arrays(np.float64, shape, elements=finite_floats(min_value, max_value)))
+def float_arrays(shape=None, min_value: float = -20.0, max_value: float = 20.0):
+    """Float64 numpy arrays of the given shape (or of a drawn shape) with finite values.
+
+    Built once, where ``@given`` names it: a strategy made inside a draw (``@st.composite``) is
+    validated again on every example, which cost more than the drawing itself."""
+    return hnp.arrays(np.float64, shapes() if shape is None else shape,
+                      elements=finite_floats(min_value, max_value))
 
 
-@st.composite
-def float_tensors(
-    draw, dtype=None, shape=None, min_value: float = -20.0, max_value: float = 20.0
-) -> torch.Tensor:
-    """A CPU torch tensor of ``dtype`` (or a drawn float dtype) with finite values in range.
+def _tensor(dtype_and_values) -> torch.Tensor:
+    dtype, values = dtype_and_values
+    return torch.from_numpy(values).to(dtype)
+
+
+def float_tensors(dtype=None, shape=None, min_value: float = -20.0, max_value: float = 20.0):
+    """CPU torch tensors of ``dtype`` (or a drawn float dtype) with finite values in range.
 
     ``dtype`` and ``shape`` may be fixed values or strategies; by default every float dtype of
     the contract and every shape of :func:`shapes` (0-d and empty included) can come out. The
     range must be representable in the dtype (float16 stops at 65504).
     """
     if dtype is None:
-        dtype = draw(dtypes())
-    elif isinstance(dtype, st.SearchStrategy):
-        dtype = draw(dtype)
-    values = draw(float_arrays(shape, min_value, max_value))
-    return torch.from_numpy(values).to(dtype)
+        dtype = dtypes()
+    elif not isinstance(dtype, st.SearchStrategy):
+        dtype = st.just(dtype)
+    return st.tuples(dtype, float_arrays(shape, min_value, max_value)).map(_tensor)
 
 
 # Fractions near the contract's limits (0, ½, just under 1) next to arbitrary ones.
