@@ -199,7 +199,7 @@ class Answers:
         try:
             text = json.dumps([header["module"], header["function"], header["args"],
                                header["kwargs"]], sort_keys=True)
-        except (TypeError, ValueError):
+        except (ValueError, TypeError):  # not plain JSON: asked, never stored
             return None
         return text, tuple(bytes(b) for b in buffers)
 
