@@ -308,7 +308,8 @@ class Implementation:
 def _describe_import_error(module: str, error: BaseException) -> str:
     """One line naming the file and line where importing ``module`` failed."""
     if isinstance(error, SyntaxError):
-        where = f"{Path(error.filename or module + '.py').name}, line {error.lineno}"
+        where = Path(error.filename or module + '.py').name + (
+            f", line {error.lineno}" if error.lineno else "")  # a null byte has no line
         return f"{module}.py cannot be imported: syntax error in {where}: {error.msg}"
     where = student_location(error)
     where = f" ({where})" if where else ""

@@ -44,6 +44,14 @@ def test_syntax_error_costs_only_its_module_and_names_file_and_line(tmp_path):
     assert impl.activations.relu(torch.tensor([-2.0])).item() == 0.0
 
 
+def test_a_null_byte_is_a_syntax_error_without_a_line(tmp_path):
+    impl = make_impl(tmp_path, {"loss.py": 'X = "\x00"\n'})
+    with pytest.raises(ImplementationImportError) as raised:
+        impl.module("loss")
+    assert str(raised.value) == ("loss.py cannot be imported: syntax error in loss.py: source "
+                                 "code string cannot contain null bytes")
+
+
 def test_error_at_import_time_names_the_student_file(tmp_path):
     impl = make_impl(tmp_path, {"neuron.py": "import torch\n\nx = 1 / 0\n"})
     with pytest.raises(ImplementationImportError, match=r"neuron\.py, line 3.*ZeroDivision"):
