@@ -111,7 +111,7 @@ class Fingerprint:
 # the grader's files that decide a module's test records, and those that turn them into scores
 GRADING_CODE = ("assignment", "seam", "sandbox", "proxy", "wire", "worker", "confine", "zygote",
                 "session", "dependencies", "forkserver", "pytest_report", "runner", "collect",
-                "seeds", "standin")
+                "seeds", "standin", "pysource")
 SCORING_CODE = ("scoring", "flags", "report", "summary", "grade", "pipeline", "notebook")
 
 

@@ -3,7 +3,8 @@ safe for both.
 
 - One thread at a time. CPython 3.11's AST constructor keeps its recursion depth in state that
   threads share: two parses at once can fail with ``SystemError: AST constructor recursion
-  depth mismatch`` (python/cpython#106905), and ``validate`` and ``batch`` grade in threads.
+  depth mismatch`` (compare python/cpython#106905), and ``validate`` and ``batch`` grade in
+  threads.
 - A source too deep to build a tree of (``x = 1+1+...+1`` with ten thousand terms, ``not not
   ... x``) raises ``RecursionError`` or ``MemoryError``, not ``SyntaxError``; here it raises
   ``TooDeepError``, a ``SyntaxError`` every caller handles, never an exception that would
@@ -28,13 +29,8 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse(source)``, serialised; SyntaxError for whatever cannot be parsed,
     ``TooDeepError`` (a SyntaxError) for a source nested too deeply for the grader to read."""
     with _LOCK:
-        for attempt in (1, 2):
-            try:
-                return ast.parse(source, filename=filename)
-            except (RecursionError, MemoryError) as error:
-                raise TooDeepError(f"{filename}: nested too deeply for the grader to read "
-                                   f"({type(error).__name__})") from None
-            except SystemError as error:  # a depth left over by an earlier failure: retry
-                if attempt == 2:
-                    raise SyntaxError(f"{filename}: could not be parsed ({error})") from None
-    raise AssertionError("unreachable")
+        try:
+            return ast.parse(source, filename=filename)
+        except (RecursionError, MemoryError) as error:
+            raise TooDeepError(f"{filename}: nested too deeply for the grader to read "
+                               f"({type(error).__name__})") from None

@@ -114,16 +114,15 @@ class Sandbox:
         the number a time-out names, after a stand-in's question)."""
         from autograder import wire  # torch: imported by the grader only where it talks to a worker
         deadline = time.monotonic() + timeout
-        said = f"{what} took longer than {timeout if limit is None else limit:g} s"
         ready, _, _ = select.select([self._in], [], [], max(timeout, 0))
-        if not ready:
-            self._kill()
-            raise SandboxTimeoutError(said)
         try:
+            if not ready:
+                raise TimeoutError
             return wire.read_message(_DeadlineReader(self._in, deadline))
         except TimeoutError:
             self._kill()
-            raise SandboxTimeoutError(said) from None
+            raise SandboxTimeoutError(f"{what} took longer than "
+                                      f"{timeout if limit is None else limit:g} s") from None
         except (EOFError, wire.WireError, ValueError) as error:
             code = self._kill()
             raise SandboxCrashError(_crash_reason(what, code, error)) from None

@@ -193,7 +193,7 @@ class Answers:
     def __init__(self, limit: int = 64 << 20):
         self.stored: dict[tuple, tuple[dict, list[bytes]]] = {}
         self.size, self.limit = 0, limit
-        self.asked = self.answered_from_store = 0
+        self.answered_from_store = 0
 
     def key(self, header: dict, buffers: list[bytes]) -> tuple | None:
         try:
@@ -204,7 +204,6 @@ class Answers:
         return text, tuple(bytes(b) for b in buffers)
 
     def get(self, key):
-        self.asked += 1
         found = self.stored.get(key) if key is not None else None
         if found is None:
             return None
@@ -214,8 +213,8 @@ class Answers:
     def put(self, key, reply: dict, out: list[bytes]) -> None:
         if key is None:
             return
-        size = (len(key[0]) + sum(map(len, key[1])) + sum(map(len, out))
-                + len(json.dumps(reply, default=str)))
+        # the data is in the buffers; the headers (key[0], the reply's) are small beside them
+        size = len(key[0]) + sum(map(len, key[1])) + sum(map(len, out))
         if self.size + size <= self.limit:
             self.stored[key] = (dict(reply), list(out))
             self.size += size
@@ -237,10 +236,11 @@ def answer(reference, allowed: dict[str, dict], message, buffers: list[bytes],
               "kwargs": message.get("kwargs")}
     if seconds <= 0:
         return refusal(f"no time left to run the reference's {module}.{function}"), []
-    key = answers.key(header, buffers) if answers is not None else None
-    stored = answers.get(key) if answers is not None else None
-    if stored is not None:
-        return stored
+    if answers is not None:
+        key = answers.key(header, buffers)
+        stored = answers.get(key)
+        if stored is not None:
+            return stored
     try:
         reply, out = reference.request(header, buffers, seconds,
                                        f"the reference's {module}.{function}")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from autograder.suites.a1_neurons.strategies import float_tensors, shapes
 from autograder.suites.helpers import (
+    ASSERT_CLOSE_TOLERANCES,
     FLOAT_DTYPES,
     expect,
     expect_tensor_close,
@@ -31,12 +32,7 @@ WIDE_DTYPES = (torch.float32, torch.float64)
 SHAPES = {"0-d": (), "empty": (0,), "1-D": (9,), "3-D": (2, 3, 4)}
 
 # assert_close's default tolerances, which the contract adopts: (rtol, atol).
-CONTRACT_TOLERANCE = {
-    torch.float16: (1e-3, 1e-5),
-    torch.bfloat16: (1.6e-2, 1e-5),
-    torch.float32: (1.3e-6, 1e-5),
-    torch.float64: (1e-7, 1e-7),
-}
+CONTRACT_TOLERANCE = ASSERT_CLOSE_TOLERANCES
 # Gradient values (float32/float64 only) are held to the same bar as function values.
 GRADIENT_TOLERANCE = {dtype: CONTRACT_TOLERANCE[dtype] for dtype in WIDE_DTYPES}
 
