@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import sys
@@ -41,8 +40,9 @@ MAX_JOBS = pipeline.MAX_JOBS  # the uids of one batch: DEFAULT_UID + 1 ... + MAX
 
 
 def default_jobs() -> int:
-    """``--jobs`` when none is given: one per core, as many as the uid range allows."""
-    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+    """``--jobs`` when none is given: one per core this process may use, as many as the uid
+    range allows."""
+    return max(1, min(pipeline.available_cores(), MAX_JOBS))
 
 
 class BatchError(Exception):

@@ -66,7 +66,11 @@ def _serve(pytest_session: pytest.Session, read_fd: int, write_fd: int) -> None:
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    _send(write_fd, {"ready": len(pytest_session.items)})
+    sizes: dict[str, int] = {}  # module -> its tests: what the runner balances jobs by
+    for item in pytest_session.items:
+        module = pytest_report.describe_item(item)["module"]
+        sizes[module] = sizes.get(module, 0) + 1
+    _send(write_fd, {"ready": len(pytest_session.items), "sizes": sizes})
     children: dict[int, dict] = {}  # pid -> job (with its deadline)
     pending, closed = b"", False
     while children or not closed:
@@ -198,6 +202,7 @@ class ForkServer:
             self.close()
             raise RuntimeError("the batch's pytest fork server did not start: "
                                + " | ".join(tail))
+        self.sizes: dict[str, int] = ready[0].get("sizes", {})
         self.zygote.wait_ready()
 
     def submit(self, job: dict) -> None:

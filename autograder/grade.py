@@ -21,7 +21,6 @@ from pathlib import Path
 
 from autograder import assignment as course
 from autograder import collect, pipeline, report
-from autograder.sandbox import DEFAULT_UID
 from autograder.seeds import DEFAULT_SECRET, derive_seed, module_seeds, secret
 
 __all__ = ["DEFAULT_SECRET", "atomic_write", "derive_seed", "grade", "module_seeds", "secret",
@@ -30,15 +29,20 @@ __all__ = ["DEFAULT_SECRET", "atomic_write", "derive_seed", "grade", "module_see
 
 def grade(path: Path, assignment: course.Assignment | str | None = None,
           public_only: bool = False, timeout: float | None = None,
-          uid: int = DEFAULT_UID) -> report.Outcome:
+          uids: list[int] | None = None) -> report.Outcome:
     """Grade the submission in ``path``; ``timeout`` bounds the suite run (default: the
-    manifest's run budget); the module tests run as ``uid``, the notebook as another."""
+    manifest's run budget). The modules are split into one job per uid of ``uids`` (default:
+    one per core, at most one per module), balanced by their number of tests; the notebook
+    runs as another uid."""
     assignment = course.resolve(assignment)
     submission = collect.collect(Path(path), assignment)
     task = pipeline.Task("submission", submission, module_seeds(submission.files, assignment),
                          public_only=public_only)
     outcomes: list[report.Outcome] = []
-    pipeline.run([task], assignment, outcomes.append, uids=[uid], timeout=timeout)
+    if uids is None:
+        jobs = min(pipeline.available_cores(), len(assignment.modules), pipeline.MAX_JOBS)
+        uids = pipeline.job_uids(jobs)
+    pipeline.run([task], assignment, outcomes.append, uids=uids, timeout=timeout)
     return outcomes[0]
 
 

@@ -5,10 +5,11 @@ its per-module seeds) and receive one ``report.Outcome`` per task, through the s
 
 1. ``reuse``   modules whose records a ``Cache`` holds for identical files are not run again
                (``batch`` only: ``grade`` passes no cache);
-2. ``run``     the other modules' tests run in a child forked from one pytest process that has
-               imported torch and collected the suites once (``forkserver``), against sandbox
-               workers forked from one process that imported torch once (``zygote``); ``jobs``
-               children at a time, each with a uid of its own;
+2. ``run``     the other modules' tests run in children forked from one pytest process that
+               has imported torch and collected the suites once (``forkserver``), against
+               sandbox workers forked from one process that imported torch once (``zygote``);
+               ``jobs`` children at a time, each with a uid of its own: a submission per child,
+               or, where uids would idle (``grade``), its modules split over several;
 3. ``finish``  points from the rubric, flags from the records, the sandbox's events and the
                source (``scoring``, ``flags``);
 4. ``notebook`` graded in a thread beside the module tests, in a confined kernel of its own,
@@ -21,6 +22,7 @@ the outcome's ``grader_error``, never an exception that loses the results alread
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -44,6 +46,24 @@ from autograder.seeds import secret
 # REFERENCE_UID_OFFSET and above)
 NOTEBOOK_UID_OFFSET = REFERENCE_UID_OFFSET // 2
 MAX_JOBS = NOTEBOOK_UID_OFFSET - 1  # module jobs take DEFAULT_UID + 1 ... + MAX_JOBS
+
+
+def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup CPU quota (a
+    container's ``--cpus``, as on Gradescope), which ``os.cpu_count()`` does not see."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    for files in (["cpu.max"], ["cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"]):  # v2, v1
+        try:
+            fields = " ".join((cgroup / name).read_text() for name in files).split()
+            quota, period = float(fields[0]), float(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue  # no such file, or "max": no quota
+        if quota > 0 and period > 0:
+            cores = min(cores, max(1, math.ceil(quota / period)))
+    return max(1, cores)
 
 
 def job_uids(jobs: int) -> list[int]:
@@ -209,17 +229,25 @@ def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], li
 
 
 class _Runner:
-    """Step 2: run the tests of the modules no stored result covers. A module whose identical
-    closure another running job is grading is not run twice: its task waits for that result
-    (and runs the module itself if that job fails)."""
+    """Step 2: run the tests of the modules no stored result covers. A submission's modules
+    are split into as many jobs as there are uids the rest of the queue leaves idle (``grade``:
+    one per core, at most one per module; a busy ``batch``: one per submission, no job's
+    start-up paid twice), balanced by their number of tests. A module whose identical closure
+    another job is grading is not run twice: its task waits for that result (and runs the
+    module itself if that job fails)."""
 
     def __init__(self, tasks, assignment, uids, cache, finished, timeout):
         self.queue, self.assignment, self.cache = list(tasks), assignment, cache
         self.free_uids, self.finished, self.timeout = list(uids), finished, timeout
         self.modules = assignment.module_names
-        self.running: dict[str, tuple[Task, int, Path, list[str]]] = {}
+        self.sizes: dict[str, int] = {}
+        self.jobs: list[tuple[Task, list[str]]] = []  # jobs waiting for a uid, in order
+        self.running: dict[str, tuple[Task, list[str], int, Path]] = {}  # job id -> its job
         self.claimed: dict[tuple[str, str], str] = {}  # (module, key) -> the task running it
-        self.blocked: list[Task] = []
+        self.waiting: dict[str, Task] = {}  # tasks with modules still to come
+        self.deadlines: dict[str, float] = {}  # task -> the end of its run (the run bound)
+        self.errors: dict[str, str] = {}  # task -> the first failure of one of its jobs
+        self.count = 0
         self.reused = 0
         self.poll = lambda: None
 
@@ -237,107 +265,138 @@ class _Runner:
                 for task in self.queue:
                     self.finished(task, *_join(task), str(error).splitlines()[0])
                 return 0
+            self.sizes = server.sizes
             try:
                 self._loop(server)
             finally:
                 server.close()
-                for _task, uid, _folder, _mine in self.running.values():
+                for _task, _modules, uid, _folder in self.running.values():
                     kill_job(uid)
         return self.reused
 
     def _loop(self, server) -> None:
-        while self.queue or self.running or self.blocked:
+        while self.queue or self.jobs or self.running or self.waiting:
             self._start(server)
             if not self.running:
                 self._settle()
-                if not self.running and not self.queue and self.blocked:
+                if not (self.running or self.jobs or self.queue) and self.waiting:
                     raise RuntimeError("tasks wait for modules nobody grades")
                 continue
             self.poll()  # outcomes finished elsewhere (notebooks) are handed on now
             for message in server.receive(timeout=1.0):
                 self._done(message)
-                self._settle()
+            self._settle()
+
+    def _plan(self, task: Task) -> None:
+        task.started = time.monotonic()  # its execution time: from here to its outcome
+        if self.cache is not None:  # what finished while it waited in the queue
+            self._look_up(task)
+        self.waiting[task.name] = task
+        self._claim(task)
+
+    def _claim(self, task: Task) -> None:
+        """Jobs for the modules of ``task`` neither known nor claimed by another job."""
+        mine = []
+        for module in self.modules:
+            if module in task.reused:
+                continue
+            if self.cache is not None:
+                if (module, task.keys[module]) in self.claimed:
+                    continue  # another job grades the same closure: wait for it
+                self.claimed[(module, task.keys[module])] = task.name
+            mine.append(module)
+        parts = max(1, min(len(mine), len(self.free_uids) - len(self.queue)))
+        groups: list[list[str]] = [[] for _ in range(parts)]
+        loads = [0] * parts
+        for module in sorted(mine, key=lambda m: -self.sizes.get(m, 1)):  # largest first
+            lightest = loads.index(min(loads))
+            groups[lightest].append(module)
+            loads[lightest] += self.sizes.get(module, 1)
+        self.jobs += [(task, [m for m in mine if m in group]) for group in groups if group]
 
     def _start(self, server) -> None:
-        index = 0
-        while index < len(self.queue) and self.free_uids:
-            task = self.queue[index]
-            if self.cache is not None:  # what finished while it waited in the queue
-                self._look_up(task)
-            missing = [m for m in self.modules if m not in task.reused]
-            if not missing:
-                self.queue.pop(index)
-                self.finished(task, *_join(task), None)
+        while self.free_uids:
+            if not self.jobs:
+                if not self.queue:
+                    return
+                self._plan(self.queue.pop(0))
+                self._settle()
                 continue
-            mine = [m for m in missing
-                    if self.cache is None or (m, task.keys[m]) not in self.claimed]
-            self.queue.pop(index)
-            if not mine:  # everything it needs is being graded by others
-                self.blocked.append(task)
+            task, modules = self.jobs.pop(0)
+            now = time.monotonic()
+            if task.name not in self.deadlines:  # the run's bound counts from its first job
+                self.deadlines[task.name] = now + self.timeout
+            if self.deadlines[task.name] <= now:  # its run's bound is spent: not run
+                self._release(task, modules)
+                self.errors.setdefault(task.name, f"the test run reached its {self.timeout:g} s "
+                                                  f"bound before {modules[0]}.py was graded")
                 continue
-            task.started = time.monotonic()  # its execution time starts now
-            if self.cache is not None:
-                for module in mine:
-                    self.claimed[(module, task.keys[module])] = task.name
             uid = self.free_uids.pop(0)
-            folder = self.work / f"job-{uid}"
+            self.count += 1
+            job = f"job-{self.count}"
+            folder = self.work / job
             staged = stage(task.submission, folder / "submission")
             (folder / "report.jsonl").touch()
-            server.submit({"id": task.name, "dir": str(staged), "uid": uid,
-                           "seeds": task.seeds, "modules": mine, "suites": task.suites,
+            server.submit({"id": job, "dir": str(staged), "uid": uid, "seeds": task.seeds,
+                           "modules": modules, "suites": task.suites,
                            "report": str(folder / "report.jsonl"),
-                           "events": str(folder / "events.json"), "timeout": self.timeout})
-            self.running[task.name] = (task, uid, folder, mine)
+                           "events": str(folder / "events.json"),
+                           "timeout": self.deadlines[task.name] - now})
+            self.running[job] = (task, modules, uid, folder)
+
+    def _release(self, task: Task, modules: list[str]) -> None:
+        for module in modules if self.cache is not None else ():
+            if self.claimed.get((module, task.keys[module])) == task.name:
+                del self.claimed[(module, task.keys[module])]
 
     def _done(self, message: dict) -> None:
-        task, uid, folder, mine = self.running.pop(message["id"])
+        task, modules, uid, folder = self.running.pop(message["id"])
         kill_job(uid)
         self.free_uids.append(uid)
-        for module in mine:
-            self.claimed.pop((module, task.keys.get(module)), None)
+        self._release(task, modules)
         records = read_records(folder / "report.jsonl")
         try:
             events = json.loads((folder / "events.json").read_text())
         except (OSError, ValueError):
             events = []
         shutil.rmtree(folder, ignore_errors=True)
-        error = None
         if message["status"] != "done":
-            error = f"the test run {message['status']} (exit status {message['code']})"
+            self.errors.setdefault(task.name, f"the test run {message['status']} (exit status "
+                                              f"{message['code']})")
         elif self.cache is not None:
-            self.cache.store(task, records, events, mine)
-        if any(m not in task.reused and m not in mine for m in self.modules) and not error:
-            # it also waits for modules other jobs grade: keep the fresh ones
-            for module in mine:
-                task.reused[module] = {
-                    "records": [r for r in records if r.get("module") == module],
-                    "events": [e for e in events if e.get("group") == module]}
-            self.blocked.append(task)
-        else:
-            self.finished(task, *_join(task, records, events), error)
+            self.cache.store(task, records, events, modules)
+        for module in modules:  # (an event outside every module's tests: the first's)
+            task.reused[module] = {
+                "records": [r for r in records if r.get("module") == module],
+                "events": [e for e in events if e.get("group") == module or (
+                    module == modules[0] and e.get("group") not in modules)]}
 
     def _look_up(self, task: Task) -> None:
         """Take from the cache the modules of ``task`` that another job stored meanwhile."""
-        found = False
         for module in self.modules:
             if module not in task.reused and (module, task.keys[module]) not in self.claimed:
                 stored = self.cache.lookup(module, task.keys[module])
                 if stored is not None:
                     task.reused[module] = stored
                     self.reused += 1
-                    found = True
-        if found:  # keep the assignment's module order (the records' order)
-            task.reused = {m: task.reused[m] for m in self.modules if m in task.reused}
 
     def _settle(self) -> None:
-        """Tasks whose modules are all known now are finished; the rest go back."""
-        for task in list(self.blocked):
+        """Tasks whose modules are all known now are finished; a module that the job it waited
+        for did not store is graded by the task itself."""
+        for name, task in list(self.waiting.items()):
+            if any(other is task for other, _modules in self.jobs) or any(
+                    other is task for other, *_rest in self.running.values()):
+                continue
             if self.cache is not None:
                 self._look_up(task)
             missing = [m for m in self.modules if m not in task.reused]
-            if not missing:
-                self.blocked.remove(task)
-                self.finished(task, *_join(task), None)
-            elif not any((m, task.keys[m]) in self.claimed for m in missing):
-                self.blocked.remove(task)
-                self.queue.append(task)  # whoever was grading them failed: run them here
+            if self.cache is not None and any((m, task.keys[m]) in self.claimed
+                                              for m in missing):
+                continue  # another job still grades one of them
+            if missing and name not in self.errors:
+                self._claim(task)  # whoever was grading them failed: run them here
+                continue
+            del self.waiting[name]
+            # the assignment's module order is the records' order
+            task.reused = {m: task.reused[m] for m in self.modules if m in task.reused}
+            self.finished(task, *_join(task), self.errors.get(name))

@@ -171,7 +171,7 @@ def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base:
         try:
             with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
                 submission = materialize(case, assignment, Path(tmp) / "submission")
-                outcome = grade.grade(submission, assignment, timeout=600, uid=uid)
+                outcome = grade.grade(submission, assignment, timeout=600, uids=[uid])
                 results = Path(tmp) / "results.json"
                 grade.write_outputs(outcome, results)
                 text = results.read_text(encoding="utf-8")

@@ -268,7 +268,7 @@ def test_batch_without_jobs_runs_on_any_core_count(monkeypatch, tmp_path, cores,
     (and grade-class.yml, which passes no --jobs) is not refused."""
     from autograder import cli, pipeline
 
-    monkeypatch.setattr(batch.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(pipeline, "available_cores", lambda: cores)
     assert batch.default_jobs() == min(cores, batch.MAX_JOBS) and batch.MAX_JOBS >= 256
     empty = tmp_path / "class"
     empty.mkdir()
@@ -282,3 +282,49 @@ def test_batch_without_jobs_runs_on_any_core_count(monkeypatch, tmp_path, cores,
     assert DEFAULT_UID + UIDS_PER_PROCESS < 2**31
     with pytest.raises(ValueError):
         pipeline.job_uids(batch.MAX_JOBS + 1)
+
+
+def test_the_cores_a_grade_may_use_count_a_containers_cpu_quota(tmp_path):
+    """os.cpu_count() sees the host's cores; a container's --cpus (cgroup v2's cpu.max, v1's
+    cfs quota) caps the jobs that batch and grade start by default."""
+    from autograder import pipeline
+
+    cores = pipeline.available_cores(tmp_path / "none")  # no cgroup files: the affinity
+    assert cores == len(os.sched_getaffinity(0))
+    for files, expected in (({"cpu.max": "max 100000\n"}, cores),
+                            ({"cpu.max": "150000 100000\n"}, min(cores, 2)),
+                            ({"cpu.max": "50000 100000\n"}, 1),
+                            ({"cpu/cpu.cfs_quota_us": "-1\n",
+                              "cpu/cpu.cfs_period_us": "100000\n"}, cores),
+                            ({"cpu/cpu.cfs_quota_us": "100000\n",
+                              "cpu/cpu.cfs_period_us": "100000\n"}, 1),
+                            ({"cpu.max": "garbage"}, cores)):
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        assert pipeline.available_cores(root) == expected, files
+
+
+def test_a_grade_spreads_its_modules_over_the_cores(monkeypatch, tmp_path):
+    """A submission's modules are split into as many jobs as there are idle uids (one per core,
+    at most one per module), balanced by their number of tests, each job with a uid of its own:
+    the same results as one job running them all."""
+    from autograder import forkserver, pipeline
+
+    jobs = []
+    submit = forkserver.ForkServer.submit
+    monkeypatch.setattr(forkserver.ForkServer, "submit",
+                        lambda self, job: (jobs.append(job), submit(self, job))[1])
+    monkeypatch.setattr(pipeline, "available_cores", lambda: 3)
+    assignment = load("a1_neurons")
+    outcome = grade.grade(_submission(tmp_path / "mine"), assignment, public_only=True)
+    names = assignment.module_names
+    assert len(jobs) == 3 and {job["uid"] for job in jobs} == set(pipeline.job_uids(3))
+    assert sorted(m for job in jobs for m in job["modules"]) == sorted(names)
+    assert all(job["modules"] == sorted(job["modules"], key=names.index) for job in jobs)
+    assert jobs[0]["modules"] == ["activations"]  # the most tests: a job of its own
+    assert outcome.grader_error is None
+    modules = [s for s in outcome.scores if s.module in names]
+    assert {s.module for s in modules} == set(names)
+    assert all(s.score == s.max_score for s in modules), modules  # (no notebook handed in)
