@@ -39,10 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 MAX_JOBS = pipeline.MAX_JOBS  # the uids of one batch: DEFAULT_UID + 1 ... + MAX_JOBS
 
 
-def default_jobs() -> int:
-    """``--jobs`` when none is given: one per core this process may use, as many as the uid
-    range allows."""
-    return max(1, min(pipeline.available_cores(), MAX_JOBS))
+default_jobs = pipeline.default_jobs  # ``--jobs`` when none is given
 
 
 class BatchError(Exception):

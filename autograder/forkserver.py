@@ -15,6 +15,7 @@ server and the worker zygote once for a whole class and sends them jobs.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import json
@@ -60,17 +61,18 @@ def _serve(pytest_session: pytest.Session, read_fd: int, write_fd: int) -> None:
     import torch
 
     torch.set_num_threads(1)
+    # each item's module and suite, once for every job; a module's number of tests is what
+    # the runner balances jobs by
+    places = [(item, *map(pytest_report.describe_item(item).get, ("module", "suite")))
+              for item in pytest_session.items]
+    sizes = collections.Counter(module for _item, module, _suite in places)
     gc.collect()
     gc.freeze()  # the collected suites stay shared with every child (no copy-on-write)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    sizes: dict[str, int] = {}  # module -> its tests: what the runner balances jobs by
-    for item in pytest_session.items:
-        module = pytest_report.describe_item(item)["module"]
-        sizes[module] = sizes.get(module, 0) + 1
-    _send(write_fd, {"ready": len(pytest_session.items), "sizes": sizes})
+    _send(write_fd, {"ready": len(places), "sizes": sizes})
     children: dict[int, dict] = {}  # pid -> job (with its deadline)
     pending, closed = b"", False
     while children or not closed:
@@ -100,7 +102,7 @@ def _serve(pytest_session: pytest.Session, read_fd: int, write_fd: int) -> None:
                 job["deadline"] = time.monotonic() + float(job.get("timeout", 900))
                 pid = os.fork()
                 if pid == 0:
-                    _child(pytest_session, job, (read_fd, write_fd, wake_r, wake_w))
+                    _child(pytest_session, places, job, (read_fd, write_fd, wake_r, wake_w))
                 children[pid] = job
 
 
@@ -120,7 +122,7 @@ def _reap(children: dict[int, dict], write_fd: int) -> None:
         _send(write_fd, {"id": job["id"], "status": state, "code": code})
 
 
-def _child(pytest_session: pytest.Session, job: dict, close_fds) -> None:
+def _child(pytest_session: pytest.Session, places, job: dict, close_fds) -> None:
     """Run one job's tests, then leave without running the parent's cleanup."""
     code = 1
     try:
@@ -131,13 +133,13 @@ def _child(pytest_session: pytest.Session, job: dict, close_fds) -> None:
         os.setsid()
         zygote.die_with_parent(None)  # if the server goes, its jobs go too
         gc.unfreeze()
-        _run_job(pytest_session, job)
+        _run_job(pytest_session, places, job)
         code = 0
     finally:
         os._exit(code)
 
 
-def _run_job(pytest_session: pytest.Session, job: dict) -> None:
+def _run_job(pytest_session: pytest.Session, places, job: dict) -> None:
     from autograder.sandbox import kill_job
 
     config = pytest_session.config
@@ -147,11 +149,7 @@ def _run_job(pytest_session: pytest.Session, job: dict) -> None:
     recorder = pytest_report.Recorder(Path(job["report"]))
     config.pluginmanager.register(recorder, "autograder-report-job")
     modules, suites = set(job["modules"]), set(job["suites"])
-    items = []
-    for item in pytest_session.items:
-        described = pytest_report.describe_item(item)
-        if described["module"] in modules and described["suite"] in suites:
-            items.append(item)
+    items = [item for item, module, suite in places if module in modules and suite in suites]
     try:
         for index, item in enumerate(items):
             following = items[index + 1] if index + 1 < len(items) else None

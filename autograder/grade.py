@@ -40,8 +40,7 @@ def grade(path: Path, assignment: course.Assignment | str | None = None,
                          public_only=public_only)
     outcomes: list[report.Outcome] = []
     if uids is None:
-        jobs = min(pipeline.available_cores(), len(assignment.modules), pipeline.MAX_JOBS)
-        uids = pipeline.job_uids(jobs)
+        uids = pipeline.job_uids(min(pipeline.default_jobs(), len(assignment.modules)))
     pipeline.run([task], assignment, outcomes.append, uids=uids, timeout=timeout)
     return outcomes[0]
 

@@ -66,6 +66,12 @@ def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
     return max(1, cores)
 
 
+def default_jobs() -> int:
+    """Jobs at a time when none is asked for: one per core this process may use, as many as
+    the uid range allows."""
+    return max(1, min(available_cores(), MAX_JOBS))
+
+
 def job_uids(jobs: int) -> list[int]:
     """The uids of ``jobs`` module jobs of this process (each job's notebook kernel runs as its
     uid + ``NOTEBOOK_UID_OFFSET``): all inside this process's range, none shared."""
@@ -83,7 +89,8 @@ class Task:
     keys: dict[str, str] = field(default_factory=dict)  # module -> its cache key (batch)
     public_only: bool = False
     started: float = field(default_factory=time.monotonic)
-    reused: dict[str, dict] = field(default_factory=dict)  # module -> {"records", "events"}
+    # module -> {"records", "events"}: its results, stored from before or graded in this run
+    known: dict[str, dict] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # what the caller adds to extra_data
 
     @property
@@ -203,12 +210,12 @@ def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, 
         for module in modules if cache is not None else ():
             stored = cache.lookup(module, task.keys[module])
             if stored is not None:
-                task.reused[module] = stored
-        reused += len(task.reused)
+                task.known[module] = stored
+        reused += len(task.known)
     try:
-        for task in [t for t in tasks if len(t.reused) == len(modules)]:
-            finished(task, *_join(task), None)
-        waiting = [t for t in tasks if len(t.reused) < len(modules)]
+        for task in [t for t in tasks if len(t.known) == len(modules)]:
+            finished(task, *_join(task, modules), None)
+        waiting = [t for t in tasks if len(t.known) < len(modules)]
         if waiting:
             runner = _Runner(waiting, assignment, uids, cache, finished,
                              assignment.budgets.run if timeout is None else timeout)
@@ -221,11 +228,10 @@ def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, 
     return reused
 
 
-def _join(task: Task, fresh_records=(), fresh_events=()) -> tuple[list[dict], list[dict]]:
-    # task.reused was filled in the assignment's module order
-    records = [r for m in task.reused for r in task.reused[m]["records"]]
-    events = [e for m in task.reused for e in task.reused[m]["events"]]
-    return records + list(fresh_records), events + list(fresh_events)
+def _join(task: Task, modules: list[str]) -> tuple[list[dict], list[dict]]:
+    """The records and events of ``task``'s known modules, in the assignment's order."""
+    known = [task.known[m] for m in modules if m in task.known]
+    return [r for k in known for r in k["records"]], [e for k in known for e in k["events"]]
 
 
 class _Runner:
@@ -263,7 +269,7 @@ class _Runner:
                 server = ForkServer(self.assignment, self.work, suites)
             except RuntimeError as error:  # the grader's failure: every task says so
                 for task in self.queue:
-                    self.finished(task, *_join(task), str(error).splitlines()[0])
+                    self.finished(task, *_join(task, self.modules), str(error).splitlines()[0])
                 return 0
             self.sizes = server.sizes
             try:
@@ -298,7 +304,7 @@ class _Runner:
         """Jobs for the modules of ``task`` neither known nor claimed by another job."""
         mine = []
         for module in self.modules:
-            if module in task.reused:
+            if module in task.known:
                 continue
             if self.cache is not None:
                 if (module, task.keys[module]) in self.claimed:
@@ -366,7 +372,7 @@ class _Runner:
         elif self.cache is not None:
             self.cache.store(task, records, events, modules)
         for module in modules:  # (an event outside every module's tests: the first's)
-            task.reused[module] = {
+            task.known[module] = {
                 "records": [r for r in records if r.get("module") == module],
                 "events": [e for e in events if e.get("group") == module or (
                     module == modules[0] and e.get("group") not in modules)]}
@@ -374,10 +380,10 @@ class _Runner:
     def _look_up(self, task: Task) -> None:
         """Take from the cache the modules of ``task`` that another job stored meanwhile."""
         for module in self.modules:
-            if module not in task.reused and (module, task.keys[module]) not in self.claimed:
+            if module not in task.known and (module, task.keys[module]) not in self.claimed:
                 stored = self.cache.lookup(module, task.keys[module])
                 if stored is not None:
-                    task.reused[module] = stored
+                    task.known[module] = stored
                     self.reused += 1
 
     def _settle(self) -> None:
@@ -389,7 +395,7 @@ class _Runner:
                 continue
             if self.cache is not None:
                 self._look_up(task)
-            missing = [m for m in self.modules if m not in task.reused]
+            missing = [m for m in self.modules if m not in task.known]
             if self.cache is not None and any((m, task.keys[m]) in self.claimed
                                               for m in missing):
                 continue  # another job still grades one of them
@@ -397,6 +403,4 @@ class _Runner:
                 self._claim(task)  # whoever was grading them failed: run them here
                 continue
             del self.waiting[name]
-            # the assignment's module order is the records' order
-            task.reused = {m: task.reused[m] for m in self.modules if m in task.reused}
-            self.finished(task, *_join(task), self.errors.get(name))
+            self.finished(task, *_join(task, self.modules), self.errors.get(name))

@@ -328,3 +328,18 @@ def test_a_grade_spreads_its_modules_over_the_cores(monkeypatch, tmp_path):
     modules = [s for s in outcome.scores if s.module in names]
     assert {s.module for s in modules} == set(names)
     assert all(s.score == s.max_score for s in modules), modules  # (no notebook handed in)
+
+
+def test_the_run_bound_stops_every_job_and_keeps_what_they_recorded(tmp_path):
+    """--timeout (the manifest's run-seconds) bounds a submission's whole run, all its jobs
+    together: past it every job is stopped, the results recorded so far are kept, and
+    grader_error says why."""
+    from autograder import pipeline
+
+    assignment = load("a1_neurons")
+    outcome = grade.grade(_submission(tmp_path / "mine"), assignment, timeout=2.0,
+                          uids=pipeline.job_uids(2))
+    assert outcome.grader_error and outcome.grader_error.startswith("the test run timeout")
+    modules = [s for s in outcome.scores if s.module in assignment.module_names]
+    assert 0 < sum(s.score for s in modules) < sum(s.max_score for s in modules)
+    assert outcome.execution_time < 30
