@@ -36,13 +36,15 @@ test: $(STAMP) browser  ## run the repository's whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	# for every assignment: stubs and rubric in step; the reference, the stubs and every hostile
-	# submission through the real grader, one at a time and as one class (bugs and
-	# alternatives: tests/test_suites.py)
+	# submission through the real grader, one at a time on this machine (namespaces, own root),
+	# then as one class where root has no namespaces, as in a default Docker container
+	# (tests/dockerlike/run; bugs and alternatives: tests/test_suites.py)
 	for a in $(ASSIGNMENTS); do \
 	  $(BIN)/autograder generate-stubs --check --assignment $$a && \
 	  $(BIN)/autograder rubric --assignment $$a && \
 	  $(BIN)/autograder validate --assignment $$a reference stubs hostile && \
-	  $(BIN)/autograder validate --batch --assignment $$a reference stubs hostile || exit 1; \
+	  tests/dockerlike/run $(BIN)/autograder validate --batch --assignment $$a reference stubs \
+	    hostile || exit 1; \
 	done
 
 quick: $(STAMP)  ## the inner loop: ruff and every test not marked slow (about a minute)

@@ -202,7 +202,7 @@ def run(submissions: Path, out: Path, assignment=None, jobs: int | None = None,
     if regrade:  # a full pass: nothing stored before is taken
         shutil.rmtree(out / "cache", ignore_errors=True)
     fingerprint = Fingerprint.of(assignment)
-    counts = {"graded": 0, "reused_modules": 0, "skipped": 0, "grader_errors": 0}
+    counts = {"graded": 0, "reused_modules": 0, "skipped": 0, "grader_errors": 0, "refused": 0}
     todo: list[pipeline.Task] = []
     for name in names:
         submission = collect.collect(submissions / name, assignment)
@@ -227,10 +227,14 @@ def run(submissions: Path, out: Path, assignment=None, jobs: int | None = None,
         write_result(out, name, outcome)
         counts["graded"] += 1
         counts["grader_errors"] += bool(outcome.grader_error)
+        counts["refused"] += (outcome.extra.get("confinement") or {}).get(
+            "hidden_grading") == "refused"
         progress.update(name, f"{outcome.score:g}/{outcome.max_score:g}"
                         + (" (grader error)" if outcome.grader_error else ""))
 
+    # the class's folders are no submission's to read: other students' files and results
     counts["reused_modules"] = pipeline.run(
-        todo, assignment, write, jobs=jobs, cache=DiskCache(out) if reuse else None)
+        todo, assignment, write, jobs=jobs, cache=DiskCache(out) if reuse else None,
+        private=[submissions, out], outputs=[out])
     write_gradebook(out)
     return counts

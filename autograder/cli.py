@@ -92,8 +92,9 @@ def _grade(args) -> int:
     submission = Path(args.submission)
     if not submission.is_dir():
         raise UsageError(f"{args.submission}: no such directory")
+    outputs = [Path(p).resolve().parent for p in (args.output, args.markdown, args.junit) if p]
     outcome = grade.grade(submission, args.assignment, public_only=args.public_only,
-                          timeout=args.timeout)
+                          timeout=args.timeout, outputs=outputs)
     grade.write_outputs(outcome, Path(args.output), args.markdown and Path(args.markdown),
                         args.junit and Path(args.junit))
     print(report.terminal(outcome, f"{args.assignment.name}: {submission}"))
@@ -118,7 +119,40 @@ def _batch(args) -> int:
     print(f"graded {counts['graded']} (modules reused: {counts['reused_modules']}), "
           f"already graded {counts['skipped']}, grader errors {counts['grader_errors']}; "
           f"wrote {args.output}/gradebook.csv and lms.csv")
+    if counts["refused"]:
+        print("autograder batch: hidden grading refused on this machine (every result says "
+              "why; `autograder doctor` shows the layers)", file=sys.stderr)
+        return 1
     return 0
+
+
+# the layers of ``confine.confine``, in the order they are applied
+LAYERS = (("network", "network namespace"), ("filesystem", "file system"),
+          ("user", "unprivileged uid"), ("limits", "resource limits"),
+          ("landlock", "Landlock"), ("seccomp", "seccomp filter"))
+
+
+def _doctor(args) -> int:
+    from . import probe
+
+    check = probe.prepare()
+    print("autograder doctor: what confines a submission's code on this machine\n")
+    for key, name in LAYERS:
+        print(f"  {name:<19} {check.layers.get(key, '-')}")
+    checked = len(probe.secret_paths()) + len(probe.write_targets())
+    print(f"\n  guarded paths       {checked} checked (the secret, hidden suites, rubrics, "
+          f"solutions, zoo, tests, .git; the grader's, Python's and the results' folders)")
+    for path in check.protected:
+        print(f"  made private        {path} (chmod go-rwx: no private root hides it here)")
+    for reached in check.reached:
+        print(f"  REACHED             {reached}")
+    for path in check.missing:
+        print(f"  UNREADABLE          Python's {path} (a folder above it is closed to others)")
+    if check.safe:
+        print("\nhidden grading: safe here")
+        return 0
+    print(f"\nhidden grading: refused here: {check.problem}\nfix: {check.fix()}")
+    return 1
 
 
 def _manual_scores(args) -> None:
@@ -315,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an empty or new folder, or a previous release to update")
     release.add_argument("--assignment", metavar="NAME", help=ASSIGNMENT_HELP)
     release.set_defaults(handler=_release)
+    doctor = commands.add_parser(
+        "doctor", **_listed("show which confinement layers this machine gives a submission "
+                            "and whether hidden grading is safe here (exit 1 if not)"))
+    doctor.set_defaults(handler=_doctor)
+
     gradescope = commands.add_parser(
         "gradescope", **_listed("package the assignment's grader as Gradescope's autograder.zip"))
     gradescope.add_argument("-o", "--output", default="autograder.zip", metavar="ZIP",

@@ -9,11 +9,16 @@ never loads it.
 from __future__ import annotations
 
 import ctypes
+import glob
 import importlib.util
 import os
 import resource
 import sys
+import tempfile
 from pathlib import Path
+
+# imported before any confinement: the grader's files are out of sight afterwards
+from autograder import restrict
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 16384, 1 << 18
@@ -94,24 +99,62 @@ def _enter_new_root(libc) -> bool:
     return True
 
 
-NO_NAMESPACES = "AUTOGRADER_NO_NAMESPACES"  # "1": behave as where there are none (tests, CI)
+# "namespaces,landlock,seccomp" (any of them): behave as where the host lacks them (tests)
+NO_LAYERS = "AUTOGRADER_LAYERS_OFF"
+
+
+def layer_off(layer: str) -> bool:
+    """Whether ``AUTOGRADER_LAYERS_OFF`` (a comma-separated list) turns ``layer`` off, so that a
+    test can take the path of a host that lacks it."""
+    return layer in os.environ.get(NO_LAYERS, "").replace(" ", "").split(",")
 
 
 def _unshare(libc, flags: int) -> bool:
     """Enter new namespaces; False where the system has none (macOS: no unshare at all; Linux
-    without user namespaces; or ``AUTOGRADER_NO_NAMESPACES=1``)."""
+    without user namespaces; a default Docker container, whose seccomp profile refuses it; or
+    ``AUTOGRADER_LAYERS_OFF=namespaces``)."""
     unshare = getattr(libc, "unshare", None)
-    if unshare is None or os.environ.get(NO_NAMESPACES) == "1":
+    if unshare is None or layer_off("namespaces"):
         return False
     return unshare(flags) == 0
 
 
+# the folders a sandbox without a private root gets, each a fresh one of its uid's own
+OWN_FOLDER_PREFIX = "autograder-sandbox-uid"
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # where any uid may write on a host
+
+
+def _own_folder(uid: int, planned: Path) -> Path:
+    """A fresh folder for the sandbox where it has no private root: created by root with mode
+    0700 (``mkdtemp``: a name nobody could have taken first) directly under ``/tmp``, because
+    the planned one may lie in a folder only the grader can open. Every variable of the
+    environment that names the planned folder is moved with it."""
+    work = Path(tempfile.mkdtemp(prefix=f"{OWN_FOLDER_PREFIX}{uid}-", dir="/tmp"))
+    old = str(planned)
+    for key, value in list(os.environ.items()):
+        if value == old or value.startswith(old + "/"):
+            os.environ[key] = str(work) + value[len(old):]
+    return work
+
+
+def _devices() -> list[str]:
+    """The character devices student code may open for reading and writing (the GPU's, where
+    there is one)."""
+    return ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+            *sorted(glob.glob("/dev/nvidia*")), *sorted(glob.glob("/dev/dri/*"))]
+
+
 def confine(config: dict) -> dict:
-    """Limit this process before student code runs; returns what could be applied (its
-    "network" key is missing where no namespace could be entered)."""
+    """Limit this process before student code runs, in layers, each where the host allows it
+    (``docs/threat-model.md``): namespaces and a private root; an unprivileged uid with a folder
+    of its own; resource limits; Landlock and a seccomp filter. Returns what was applied, one
+    entry a layer (``"network"`` is missing where no namespace could be entered), and the
+    folder the process works in (``"workdir"``: the planned one, or where there is no private
+    root, a fresh one of its own)."""
     applied = {}
     libc = _libc()
     is_root = os.geteuid() == 0
+    uid = config.get("uid") if is_root else None
     new_root = False
     if is_root and _unshare(libc, CLONE_NEWNET | CLONE_NEWNS):
         applied["network"] = "none (own network namespace)"
@@ -122,18 +165,21 @@ def confine(config: dict) -> dict:
     elif not is_root and _unshare(libc, CLONE_NEWUSER | CLONE_NEWNET):
         applied["network"] = "none (user and network namespace)"
     work = Path(config["workdir"])
+    if uid is not None and not new_root:
+        work = _own_folder(uid, work)
+        applied["filesystem"] = "the host's, seen as an unprivileged uid, in a folder of its own"
     work.mkdir(parents=True, exist_ok=True)
     package = work / "submission"
     package.mkdir(exist_ok=True)
     for name, text in config["files"].items():
         (package / name).write_text(text, encoding="utf-8")
-    uid = config.get("uid")
-    if is_root and uid is not None and not new_root:
-        uid = None  # without our own root the grader's files would be readable: stay root
-        applied["user"] = "root (could not build a private root)"
-    if is_root and uid is not None:
-        for path in (work, package, *package.iterdir()):
-            os.chown(path, uid, uid)
+    if not new_root:  # the host's /tmp is everyone's: home and temporary files in the own folder
+        (work / "tmp").mkdir(exist_ok=True)
+        os.environ.update(HOME=str(work), TMPDIR=str(work / "tmp"))
+    if uid is not None:
+        for path in (work, *work.rglob("*")):
+            os.chown(path, uid, uid, follow_symlinks=False)
+        os.chmod(work, 0o700)
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
@@ -147,7 +193,7 @@ def confine(config: dict) -> dict:
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_CPU: config.get("cpu_seconds", 600),
     }
-    if uid is not None and is_root:  # counts the sandbox uid's processes and threads only
+    if uid is not None:  # counts the sandbox uid's processes and threads only
         limits[resource.RLIMIT_NPROC] = config.get("processes", 64)
     for kind, value in limits.items():
         try:
@@ -156,5 +202,25 @@ def confine(config: dict) -> dict:
             continue
     applied["limits"] = "memory, file size, open files, CPU time" + (
         ", processes" if resource.RLIMIT_NPROC in limits else "")
+    applied.update(_restrict(work, new_root, bool(config.get("unix_sockets"))))
     os.chdir(work)
+    applied["workdir"] = str(work)
+    return applied
+
+
+def _restrict(work: Path, new_root: bool, unix_sockets: bool) -> dict:
+    """The layers that need no privilege (and so hold in a default Docker container): Landlock
+    (reads limited to the system, Python and the own folder; writes to the own folder) and a
+    seccomp filter (no sockets, ptrace, namespaces or mounts)."""
+    applied = {}
+    if not layer_off("landlock"):
+        read = [p for p in (*SYSTEM_PATHS, *_python_paths()) if os.path.exists(p)]
+        write = [str(work), *(SCRATCH if new_root else ())]  # a private root's /tmp is its own
+        described = restrict.landlock(read, write, _devices())
+        if described:
+            applied["landlock"] = described
+    if not layer_off("seccomp"):
+        described = restrict.seccomp(allow_unix_sockets=unix_sockets)
+        if described:
+            applied["seccomp"] = described
     return applied

@@ -29,11 +29,12 @@ __all__ = ["DEFAULT_SECRET", "atomic_write", "derive_seed", "grade", "module_see
 
 def grade(path: Path, assignment: course.Assignment | str | None = None,
           public_only: bool = False, timeout: float | None = None,
-          uids: list[int] | None = None) -> report.Outcome:
+          uids: list[int] | None = None, outputs: list[Path] = ()) -> report.Outcome:
     """Grade the submission in ``path``; ``timeout`` bounds the suite run (default: the
     manifest's run budget). The modules are split into one job per uid of ``uids`` (default:
     one per core, at most one per module), balanced by their number of tests; the notebook
-    runs as another uid."""
+    runs as another uid. ``outputs``: the folders the results will be written to, which the
+    confinement probe checks no submission can write into."""
     assignment = course.resolve(assignment)
     submission = collect.collect(Path(path), assignment)
     task = pipeline.Task("submission", submission, module_seeds(submission.files, assignment),
@@ -41,7 +42,8 @@ def grade(path: Path, assignment: course.Assignment | str | None = None,
     outcomes: list[report.Outcome] = []
     if uids is None:
         uids = pipeline.job_uids(min(pipeline.default_jobs(), len(assignment.modules)))
-    pipeline.run([task], assignment, outcomes.append, uids=uids, timeout=timeout)
+    pipeline.run([task], assignment, outcomes.append, uids=uids, timeout=timeout,
+                 outputs=outputs)
     return outcomes[0]
 
 

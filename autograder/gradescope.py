@@ -7,8 +7,12 @@ which must leave ``/autograder/results/results.json``. The zip holds:
 
 * ``setup.sh``: Python 3.11 or newer (the image's, or Ubuntu's ``python3.11`` installed with
   apt), a venv at ``/autograder/venv`` with the pinned grading environment and torch's CPU build;
+  ``/autograder/source`` closed to every user but root (Gradescope's container gives the
+  sandbox no namespaces: the submission's code runs as another uid, beside these files);
 * ``run_autograder``: ``autograder grade`` of the submission (public and hidden tests, the
-  notebook), writing results.json; if the grader itself fails it still writes one, saying so;
+  notebook), writing results.json into a folder only root may open; the grader's probe refuses
+  hidden grading where the container would let the submission reach a secret
+  (``autograder.probe``); if the grader itself fails it still writes one, saying so;
 * beside them (all unpacked into ``/autograder/source``): the grader (hidden suites included),
   the rubric, the public tests and the stubs' ``__init__.py``, the manifest, the source notebook
   (nbgrader needs it; students never see the zip), the datasets, ``conftest.py``,
@@ -42,6 +46,11 @@ SETUP_SH = """\
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 VENV="$ROOT/venv"
+# The grader's files (hidden suite, reference, secret) are root's alone: in Gradescope's
+# container there is no private root to hide them from the student code, which runs as
+# another uid (`autograder doctor` shows the layers).
+chmod 0700 "$ROOT/source"
+[ ! -f "$ROOT/source/secret" ] || chmod 0600 "$ROOT/source/secret"
 if [ -n "${AUTOGRADER_VENV:-}" ]; then  # an existing venv (offline tests, a prepared image)
   "$AUTOGRADER_VENV/bin/python" -c 'import torch, numpy, pytest, nbgrader'
   exit 0
@@ -71,6 +80,7 @@ RUN_AUTOGRADER = """\
 set -u
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 mkdir -p "$ROOT/results"
+chmod 0700 "$ROOT/source" "$ROOT/results"  # root's alone, whatever the image's umask did
 if [ -f "$ROOT/source/secret" ]; then
   export AUTOGRADER_SECRET_FILE="$ROOT/source/secret"
 fi

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 from autograder import assignment as course
-from autograder import collect, flags, notebook, report, standin
+from autograder import collect, flags, notebook, probe, report, standin
 from autograder.pytest_report import read_records
 from autograder.sandbox import DEFAULT_UID, REFERENCE_UID_OFFSET, kill_job, kill_uid
 from autograder.scoring import load_rubric, score_records
@@ -193,11 +193,26 @@ class Notebooks:
 
 def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, jobs: int = 1,
         cache: Cache | None = None, uids: list[int] | None = None,
-        timeout: float | None = None) -> int:
+        timeout: float | None = None, private: list[Path] = (),
+        outputs: list[Path] = ()) -> int:
     """Grade ``tasks``; ``on_done(outcome)`` is called for each as soon as it is finished
-    (notebook included). Returns how many modules were taken from ``cache``."""
+    (notebook included). Returns how many modules were taken from ``cache``.
+
+    Step 0, before any student code: the confinement probe (``probe.prepare``; ``private``:
+    more folders no submission may read, ``outputs``: folders results are written to). Where
+    it reached a guarded path, every hidden grading ends at once with the refusal as its
+    ``grader_error``; public-only grading goes on, and says how it ran."""
     modules = assignment.module_names
     uids = uids or job_uids(jobs)
+    check = probe.prepare(private, outputs)
+    for task in tasks:
+        task.extra["confinement"] = check.record()
+    if not check.safe:
+        for task in [t for t in tasks if not t.public_only]:
+            on_done(finish(task, [], [], check.refusal(), assignment))
+        tasks = [t for t in tasks if t.public_only]
+        if not tasks:
+            return 0
     notebooks = Notebooks(assignment, [uid + NOTEBOOK_UID_OFFSET for uid in uids])
     reused = 0
 

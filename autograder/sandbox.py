@@ -36,10 +36,12 @@ REFERENCE_UID_OFFSET = UIDS_PER_PROCESS // 2
 DEFAULT_UID = 100_000 + (os.getpid() % 1_000_000) * UIDS_PER_PROCESS
 
 
-# said once per grade where the worker could enter no namespace (macOS; Linux without them)
-UNCONFINED = ("this machine offers no Linux namespaces (macOS, or Linux without them), so the "
-              "code ran without the sandbox's isolation: fine for checking your own code; the "
-              "course grades in its sandbox")
+# said once per grade where the worker ran as the user who started the grader, in no namespace
+# of its own (not root, on macOS or a Linux without user namespaces): only public-only grading
+# runs there (``probe``)
+UNCONFINED = ("your code ran as you, without the sandbox's own uid or namespaces (this machine "
+              "gives neither to a user who is not root): fine for checking your own code; "
+              "hidden grading refuses to run here")
 
 
 class SandboxTimeoutError(Exception):
@@ -105,7 +107,7 @@ class Sandbox:
         wire.write_message(self._out, config, [])
         reply, _ = self._receive(self.import_timeout, "starting the sandbox")
         self.confinement = reply.get("ready", {})
-        if "network" not in self.confinement and not any(
+        if not {"network", "user"} & set(self.confinement) and not any(
                 e.get("kind") == "unconfined" for e in self.events):
             self.events.append({"kind": "unconfined", "message": UNCONFINED})
 
@@ -219,9 +221,6 @@ def _crash_reason(what: str, code, error) -> str:
     return f"the submission's process stopped during {what} (exit status {code})"
 
 
-KILL = shutil.which("kill") or "/bin/kill"
-
-
 def _alive_with_uid(uid: int) -> bool:
     """True if a live (not zombie) process of ``uid`` exists."""
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -243,19 +242,60 @@ def kill_job(uid: int | None) -> None:
 
 
 def kill_uid(uid: int | None) -> None:
-    """Kill every process of the sandbox's uid (children that left the process group too).
+    """Kill every process of the sandbox's uid (children that left the process group too), then
+    remove what it left in the host's scratch folders (``confine.SCRATCH``: where a sandbox
+    without a private root could write).
 
     A process still starting up as root when the signal goes out would escape it, so the
-    kill is repeated until none is left (a few tries, then give up)."""
+    kill is repeated until none is left (a few tries, then give up). No external program is
+    needed (a minimal image may have no ``kill``)."""
     if uid is None or os.geteuid() != 0:
         return
-    for _ in range(5):
-        # kill(-1) as that uid reaches exactly its processes (this one included); started
-        # through subprocess, which switches user safely even in a multi-threaded grader
-        subprocess.run([KILL, "-9", "-1"], user=uid,
-                       group=uid, extra_groups=[], env={}, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                       cwd="/")
+    for _ in range(10):
+        _kill_all_as(uid)
         if not _alive_with_uid(uid):
-            return
-        time.sleep(0.2)
+            break
+        time.sleep(0.1)
+    remove_files_of(uid)
+
+
+def _kill_all_as(uid: int) -> None:
+    """``kill(-1, SIGKILL)`` as ``uid``, which the kernel sends to exactly that uid's processes
+    (never to the sender). A forked child of the grader takes the uid, so that no thread of the
+    grader ever holds it, even for a moment: the child does nothing but switch and signal."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return  # no process to spare: the next try
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def remove_files_of(uid: int) -> None:
+    """Remove every entry of the host's scratch folders that belongs to ``uid`` (its processes
+    are gone: nothing can race the removal; ``rmtree`` follows no symlink)."""
+    from autograder.confine import SCRATCH
+
+    for folder in SCRATCH:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue

@@ -13,6 +13,7 @@ from autograder import assignment as course
 from autograder import dependencies
 
 DEFAULT_SECRET = "change-me: set AUTOGRADER_SECRET for real grading"
+DEFAULT_SOURCE = "default (not secret)"  # what results.json says of the secret without one
 
 
 def secret() -> tuple[bytes, str]:
@@ -22,7 +23,7 @@ def secret() -> tuple[bytes, str]:
     path = os.environ.get("AUTOGRADER_SECRET_FILE")
     if path and Path(path).is_file():
         return Path(path).read_bytes().strip(), "AUTOGRADER_SECRET_FILE"
-    return DEFAULT_SECRET.encode(), "default (not secret)"
+    return DEFAULT_SECRET.encode(), DEFAULT_SOURCE
 
 
 def derive_seed(digest: str) -> int:

@@ -118,6 +118,9 @@ def _tally(tests: list[_Test]) -> list[Span]:
 # -- build ------------------------------------------------------------------------------------
 
 # how the modules' tests reached the modules they import (``autograder.standin``), in words
+# the layers of ``confine.confine`` results.json records, as the staff summary names them
+_LAYERS = {"network": "own network namespace", "filesystem": "own root", "user": "own uid",
+           "landlock": "Landlock", "seccomp": "seccomp filter", "limits": "resource limits"}
 _DEPENDENCIES = {
     "reference": "Each module's tests ran with the course's reference in place of the modules "
                  "it imports, so a mistake costs points only in its own file.",
@@ -171,6 +174,14 @@ def build(results: dict, staff: bool = False,
                                        "skipped (no CUDA here); not counted.")]))
     if len({t.module for t in graded}) > 1 and extra.get("dependencies") in _DEPENDENCIES:
         blocks.append(Paragraph([words(_DEPENDENCIES[extra["dependencies"]])]))
+    confinement = extra.get("confinement")
+    if staff and isinstance(confinement, dict) and isinstance(confinement.get("layers"), dict):
+        layers = confinement["layers"]
+        named = [name for key, name in _LAYERS.items() if key in layers and (
+            key != "filesystem" or str(layers[key]).startswith("own root"))]
+        verdict = {"safe": "safe", "refused": "refused"}.get(confinement.get("hidden_grading"))
+        blocks.append(Paragraph([words(f"Confinement: {', '.join(named) or 'none'}"
+                                       + (f"; hidden grading {verdict}." if verdict else "."))]))
     if notebook is not None:
         blocks += _notebook(title, notebook, extra, [t for t in tests
                                                      if t.module == NOTEBOOK_MODULE], staff)

@@ -14,7 +14,7 @@ import json
 import os
 import queue
 import shutil
-import subprocess
+import sys
 import tempfile
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder import grade, patches
+from autograder import grade, patches, seeds
 from autograder.sandbox import DEFAULT_UID
 from autograder.summary import NOTEBOOK_MODULE
 
@@ -88,21 +88,51 @@ def materialize(case: Case, assignment, target: Path) -> Path:
 
 
 def _hidden_markers(assignment) -> list[str]:
-    """Distinctive lines of the hidden suite that must never reach a student-visible file."""
+    """Distinctive text that must never reach a student-visible file: lines of the hidden
+    suite, lines the reference has and the stubs do not (JSON would escape quotes and
+    backslashes, so only lines without them), and the grading secret where one is set."""
+    assignment = course.resolve(assignment)
     markers = []
-    for path in sorted(course.resolve(assignment).hidden_suite.glob("test_*.py")):
+    for path in sorted(assignment.hidden_suite.glob("test_*.py")):
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         markers += [line for line in lines if line.startswith("def test_")][:3]
+    for module in assignment.module_files:
+        stub = set((assignment.stubs / module).read_text(encoding="utf-8").splitlines())
+        lines = (assignment.solutions / module).read_text(encoding="utf-8").splitlines()
+        markers += [line.strip() for line in lines if line not in stub and len(line.strip()) > 40
+                    and not set('"\\') & set(line) and "SOLUTION" not in line][:5]
+    key, source = seeds.secret()
+    if source != seeds.DEFAULT_SOURCE:
+        markers.append(key.decode("utf-8", "replace"))
     return markers
 
 
+def _pwned_files() -> list[Path]:
+    """Files a hostile submission left where the sandbox must not write: the host's /tmp (at
+    any of the depths where the grader keeps folders, a sandbox's own folder excepted), the
+    grader's folder and the Python environment."""
+    from autograder.confine import OWN_FOLDER_PREFIX
+
+    found = [*Path("/tmp").glob(PWNED_GLOB), *Path("/tmp").glob(f"*/{PWNED_GLOB}"),
+             *Path("/tmp").glob(f"*/*/{PWNED_GLOB}"), *REPO.glob(PWNED_GLOB),
+             *REPO.glob(f"*/{PWNED_GLOB}"), *Path(sys.prefix).glob(f"**/{PWNED_GLOB}")]
+    return [p for p in found if not any(part.startswith(OWN_FOLDER_PREFIX) for part in p.parts)]
+
+
 def _processes_of(uid: int) -> list[str]:
-    """Live processes of ``uid`` (zombies, already dead and waiting for init, do not count)."""
-    result = subprocess.run(["ps", "-o", "pid=,stat=,comm=", "-u", str(uid)],
-                            capture_output=True, text=True, check=False)
-    rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
-    return [f"{row[0]} {row[2] if len(row) > 2 else ''}" for row in rows
-            if not row[1].startswith("Z")]
+    """Live processes of ``uid`` (zombies, already dead and waiting for init, do not count),
+    read from /proc: a minimal image has no ``ps``."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] == [str(uid)] and not fields.get(
+                "State", "").startswith("Z"):
+            found.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
+    return found
 
 
 def module_marks(results: dict) -> tuple[float, float]:
@@ -151,8 +181,9 @@ def check(case: Case, results: dict, results_text: str,
     uid, survivors = uid_survivors
     if survivors:
         problems.append(f"processes of uid {uid} survived: {', '.join(survivors[:3])}")
-    if list(Path("/tmp").glob(PWNED_GLOB)):
-        problems.append("a file was written to /tmp outside the sandbox")
+    pwned = _pwned_files()
+    if pwned:
+        problems.append(f"a file was written outside the sandbox: {pwned[0]}")
     leaked = [m for m in markers if m in results_text]
     if leaked:
         problems.append(f"hidden test text reached results.json: {leaked[0]}")

@@ -368,11 +368,12 @@ def serve(read_fd: int, write_fd: int) -> None:
 
     torch.set_num_threads(1)
     applied = confine(config)
+    workdir = Path(applied.pop("workdir"))
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     events: list[dict] = []
-    package = Path(config["workdir"]) / "submission"
+    package = workdir / "submission"
     init_file = package / "__init__.py"
     channel = standin.Channel(inbox, outbox)
     worker = Worker(package, init_file, config["rules"], events, config.get("group"),

@@ -42,7 +42,7 @@ def worker_environment(workdir: str) -> dict[str, str]:
            "PYTORCH_NVML_BASED_CUDA_CHECK": "1"}
     for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES",
                 "LD_LIBRARY_PATH", "CUDA_HOME", "NVIDIA_VISIBLE_DEVICES",
-                "NVIDIA_DRIVER_CAPABILITIES", "AUTOGRADER_NO_NAMESPACES"):
+                "NVIDIA_DRIVER_CAPABILITIES", "AUTOGRADER_LAYERS_OFF"):
         if key in os.environ:
             env[key] = os.environ[key]
     return env

@@ -133,7 +133,8 @@ def _environment(workdir: str) -> dict[str, str]:
            "JUPYTER_CONFIG_DIR": f"{workdir}/.jupyter",
            "JUPYTER_DATA_DIR": f"{workdir}/.local/share/jupyter",
            "JUPYTER_RUNTIME_DIR": f"{workdir}/.runtime", "JUPYTER_PLATFORM_DIRS": "1"}
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH"):
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH",
+                "AUTOGRADER_LAYERS_OFF"):
         if key in os.environ:
             env[key] = os.environ[key]
     return env
@@ -217,9 +218,10 @@ def _serve(read_fd: int, write_fd: int) -> None:
 
     from autograder.confine import confine
 
-    workdir = Path(request["workdir"])
-    applied = confine({"workdir": str(workdir), "files": request["files"],
-                       "uid": request["uid"]})
+    # the kernel speaks to its client over Unix sockets: the only sockets it may open
+    applied = confine({"workdir": request["workdir"], "files": request["files"],
+                       "uid": request["uid"], "unix_sockets": True})
+    workdir = Path(applied.pop("workdir"))
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
