@@ -221,18 +221,24 @@ def _crash_reason(what: str, code, error) -> str:
     return f"the submission's process stopped during {what} (exit status {code})"
 
 
-def _alive_with_uid(uid: int) -> bool:
-    """True if a live (not zombie) process of ``uid`` exists."""
+def processes(where) -> list[str]:
+    """Live (not zombie) processes whose ``/proc/PID/status`` fields satisfy ``where``, as "PID
+    name": read from ``/proc``, since a minimal image has no ``ps``."""
+    found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            text = status.read_text()
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        if fields.get("Uid", "").split()[:1] == [str(uid)] and "Z" not in fields.get(
-                "State", "").split()[:1]:
-            return True
-    return False
+        if not fields.get("State", "").startswith("Z") and where(fields):
+            found.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
+    return found
+
+
+def processes_of(uid: int) -> list[str]:
+    """The live processes whose real uid is ``uid``."""
+    return processes(lambda fields: fields.get("Uid", "").split()[:1] == [str(uid)])
 
 
 def kill_job(uid: int | None) -> None:
@@ -253,7 +259,7 @@ def kill_uid(uid: int | None) -> None:
         return
     for _ in range(10):
         _kill_all_as(uid)
-        if not _alive_with_uid(uid):
+        if not processes_of(uid):
             break
         time.sleep(0.1)
     remove_files_of(uid)

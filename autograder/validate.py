@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograder import assignment as course
 from autograder import grade, patches, seeds
-from autograder.sandbox import DEFAULT_UID
+from autograder.sandbox import DEFAULT_UID, processes_of
 from autograder.summary import NOTEBOOK_MODULE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,22 +119,6 @@ def _pwned_files() -> list[Path]:
     return [p for p in found if not any(part.startswith(OWN_FOLDER_PREFIX) for part in p.parts)]
 
 
-def _processes_of(uid: int) -> list[str]:
-    """Live processes of ``uid`` (zombies, already dead and waiting for init, do not count),
-    read from /proc: a minimal image has no ``ps``."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
-        except OSError:
-            continue
-        if fields.get("Uid", "").split()[:1] == [str(uid)] and not fields.get(
-                "State", "").startswith("Z"):
-            found.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
-    return found
-
-
 def module_marks(results: dict) -> tuple[float, float]:
     """Score and maximum of the module suites (the zoo's cases hand in module files only: their
     notebook counts, absent, at 0 of its points, which is not what the zoo tests)."""
@@ -206,7 +190,7 @@ def grade_cases(all_cases: list[Case], assignment: str, jobs: int = 2, uid_base:
                 results = Path(tmp) / "results.json"
                 grade.write_outputs(outcome, results)
                 text = results.read_text(encoding="utf-8")
-            survivors = _processes_of(uid)  # before the uid is handed to the next grade
+            survivors = processes_of(uid)  # before the uid is handed to the next grade
         finally:
             free_uids.put(uid)
         return case, text, (uid, survivors)
@@ -226,7 +210,7 @@ def batch_cases(all_cases: list[Case], assignment: str, jobs: int = 2):
             materialize(case, assignment, submissions / f"{case.kind}-{case.name}")
         batch.run(submissions, out, assignment, jobs=jobs)
         uids = [DEFAULT_UID + 1 + slot for slot in range(jobs)]
-        survivors = [p for uid in uids for p in _processes_of(uid)]
+        survivors = [p for uid in uids for p in processes_of(uid)]
         for case in all_cases:
             path = out / "results" / f"{case.kind}-{case.name}.json"
             text = path.read_text(encoding="utf-8")

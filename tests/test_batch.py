@@ -17,6 +17,7 @@ import pytest
 
 from autograder import batch, dependencies, grade
 from autograder.assignment import load
+from autograder.sandbox import processes
 
 MODULES = load("a1_neurons").module_names
 
@@ -173,16 +174,8 @@ def test_shards_are_deterministic_and_disjoint():
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid):
-            found.append(int(status.parent.name))
-    return found
+    return [int(row.split()[0]) for row in processes(
+        lambda fields: fields.get("PPid", "").strip() == str(pid))]
 
 
 def test_a_batch_killed_midway_loses_nothing_and_grades_nothing_twice(klass, tmp_path):

@@ -23,7 +23,7 @@ import pytest
 from autograder import cli, grade, probe, report
 from autograder.assignment import load
 from autograder.gha.results import load_schema
-from autograder.sandbox import DEFAULT_UID, UNCONFINED, kill_uid
+from autograder.sandbox import DEFAULT_UID, UNCONFINED, kill_uid, processes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERLIKE = ROOT / "tests" / "dockerlike" / "run"
@@ -33,12 +33,6 @@ SECRET = "a-course-secret-nobody-may-read-7f3a"
 NOBODY = 65534
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox's uid switch needs root")
-
-
-def _uid_processes(uid: int) -> list[str]:
-    from autograder.validate import _processes_of
-
-    return _processes_of(uid)
 
 
 def test_kill_uid_needs_no_external_program_and_leaves_nothing_of_the_uid(tmp_path,
@@ -59,12 +53,12 @@ def test_kill_uid_needs_no_external_program_and_leaves_nothing_of_the_uid(tmp_pa
         os.chown(path, uid, uid)
     os.lchown(left / "link", uid, uid)
     deadline = time.monotonic() + 10
-    while len(_uid_processes(uid)) < 3 and time.monotonic() < deadline:
+    while len(processes_of(uid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(_uid_processes(uid)) >= 3
+    assert len(processes_of(uid)) >= 3
     monkeypatch.setenv("PATH", "/nonexistent")
     kill_uid(uid)
-    assert _uid_processes(uid) == []
+    assert processes_of(uid) == []
     assert not left.exists() and not loose.exists()
     assert outside.read_text() == "keep me\n"
 

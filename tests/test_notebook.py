@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 
 from autograder import collect, notebook, report
 from autograder.assignment import load
-from autograder.sandbox import DEFAULT_UID
+from autograder.sandbox import DEFAULT_UID, processes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions" / "a1_neurons"
@@ -60,12 +60,6 @@ def secret_lines(*markers: str) -> list[str]:
 
 def hidden_lines() -> list[str]:
     return secret_lines("HIDDEN TESTS")
-
-
-def processes_of(uid: int) -> list[str]:
-    result = subprocess.run(["ps", "-o", "pid=,stat=,comm=", "-u", str(uid)],
-                            capture_output=True, text=True, check=False)
-    return [line for line in result.stdout.splitlines() if not line.split()[1].startswith("Z")]
 
 
 # -- the student's notebook ------------------------------------------------------------------
