@@ -49,10 +49,12 @@ def standardize(X: torch.Tensor, mean=None, std=None):
     Raises:
         ValueError, naming the column by its index j (as in ``X[:, j]``, counted from 0):
             - when the statistics are computed, for a column whose N values are all equal (its
-              std is 0: dividing by it gives inf or NaN). With N = 1 every column is such a
-              column. ``torch.std`` returns exactly 0 for equal values; the formula written out
-              by hand from ``X.mean`` can leave a tiny rounding residue, so check the values
-              themselves if you write it by hand. With several such columns, name the first.
+              std is 0 in exact arithmetic: dividing by it gives inf or NaN). With N = 1 every
+              column is such a column. Compare the values themselves, e.g.
+              ``(X == X[0]).all(dim=0)``: a computed std can keep a rounding residue there
+              (``torch.std`` of the float64 column (0.1, 0.1, 0.1) is about 1e-17, and so is
+              the formula written out from ``X.mean``). With several such columns, name the
+              first.
             - when std is given, for an entry that is not > 0.
         ValueError also if X is not 2-d, if exactly one of mean and std is given, if a given
         mean or std does not have shape (D,), or if the statistics are to be computed from

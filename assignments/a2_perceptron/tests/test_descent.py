@@ -8,6 +8,7 @@ computes the gradient by hand.
 
 import importlib.util
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,21 @@ def test_standardize_gives_columns_of_mean_zero_and_std_one(a2, torch_gen):
 
     with pytest.raises(ValueError, match="1"):  # column 1 holds one value only
         a2.descent.standardize(torch.tensor([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]], dtype=F64))
+
+
+def test_standardize_refuses_a_constant_column(a2):
+    # The handout's example: torch.std of this float64 column is about 1e-17, not 0.
+    X = torch.full((3, 1), 0.1, dtype=F64)
+    try:
+        a2.descent.standardize(X)
+    except ValueError as error:
+        message = str(error)
+    else:
+        pytest.fail("standardize of a column whose values are all equal (three float64 0.1s) "
+                    "must raise ValueError; find it by comparing the values, e.g. "
+                    "(X == X[0]).all(dim=0): its computed std is about 1e-17, not 0")
+    assert re.search(r"(?<![\d.])0(?![\d.])", message), (
+        f"the ValueError must name the constant column by its index, 0; it said: {message}")
 
 
 def test_mse_loss_on_a_small_example(a2):

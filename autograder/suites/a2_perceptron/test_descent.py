@@ -300,6 +300,12 @@ CONSTANT_COLUMN_CASES = {
         F64, lambda rng: _with_constant_columns(rng, 20, 3, [0], 1983.7, F64), None, 0),
     "columns 1 and 3 constant (the first is named)": (
         F64, lambda rng: _with_constant_columns(rng, 6, 4, [1, 3], 3.0, F64), None, 1),
+    # torch.std of this column is about 1e-17, not 0: only comparing values finds it
+    "one column, constant (float64, N = 3, value 0.1)": (
+        F64, lambda rng: _tensor(np.full((3, 1), 0.1), F64), None, 0),
+    "column 1 of 2 constant (float32, N = 2, value 0.3)": (
+        torch.float32, lambda rng: _with_constant_columns(rng, 2, 2, [1], 0.3, torch.float32),
+        None, 1),
     "one example (every column constant)": (
         F64, lambda rng: _tensor(_raw_features(rng, 1, 3), F64), None, 0),
     "given std with a zero at column 2": (
@@ -317,9 +323,9 @@ def test_standardize_rejects_zero_std_naming_the_column(a2, case, rng):
     if given_std is None:
         arguments = (X,)
         reason = ("a column whose values are all equal has std 0 and cannot be standardized "
-                  "(with N = 1 every column is such a column); compare the values themselves "
-                  "or use torch.std, which is exactly 0 there, where the formula written out "
-                  "from X.mean may leave a tiny rounding residue")
+                  "(with N = 1 every column is such a column); compare the values themselves: "
+                  "a computed std, torch.std's included, may keep a tiny rounding residue "
+                  "there, so testing it against 0 misses the column")
     else:
         arguments = (X, _tensor(np.zeros(X.shape[1]), dtype), _tensor(given_std, dtype))
         reason = "a given std must be > 0 in every column: dividing by it must make sense"
