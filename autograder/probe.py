@@ -100,8 +100,9 @@ def secret_paths(private: list[Path] = ()) -> list[Path]:
         if not path.exists() or path.is_symlink():
             continue
         paths.append(path)
-        if path.is_dir():
-            inside = next((p for p in sorted(path.rglob("*")) if p.is_file()), None)
+        if path.is_dir():  # the first file of a walk (no sort: .git may hold many)
+            inside = next((Path(top, files[0]) for top, _, files in os.walk(path) if files),
+                          None)
             if inside is not None:
                 paths.append(inside)
     return list(dict.fromkeys(paths))
@@ -171,7 +172,12 @@ def probe(uid: int, read: list[Path], write: list[Path], timeout: float = 60.0) 
                              input=json.dumps(request), capture_output=True, text=True,
                              env=zygote.worker_environment("/tmp/autograder-probe"),
                              cwd=str(REPO), timeout=timeout, check=False)
-        reply = json.loads(run.stdout.strip().splitlines()[-1])
+        lines = run.stdout.strip().splitlines()
+        if not lines:
+            said = (run.stderr.strip().splitlines() or ["nothing"])[-1][:200]
+            return Check(error=f"the probe's process stopped (exit status {run.returncode}): "
+                         f"{said}")
+        reply = json.loads(lines[-1])
         return Check(layers={str(k): str(v) for k, v in reply["layers"].items()},
                      reached=[str(r) for r in reply["reached"]],
                      missing=[str(m) for m in reply["missing"]])

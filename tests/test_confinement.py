@@ -122,6 +122,17 @@ def test_a_hidden_grade_refuses_where_the_probe_reaches_a_secret(tmp_path, monke
     assert sum(t["score"] for t in modules) == sum(t["max_score"] for t in modules)
 
 
+def test_a_probe_that_cannot_run_refuses_hidden_grading(monkeypatch):
+    """No proof, no hidden grading: a probe whose process stops before it answers is the
+    grader's own failure, said in one line, never taken for a safe machine."""
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    check = probe.prepare()
+    assert not check.safe and check.error.startswith("the probe's process stopped (exit status 1)")
+    refusal = check.refusal()
+    assert "hidden grading refused: the confinement probe failed" in refusal
+    assert "autograder doctor" in refusal and "\n" not in refusal
+
+
 def test_a_batch_refuses_every_student_and_exits_non_zero(tmp_path, monkeypatch, capsys):
     """The same refusal for a class: every result says why, nothing ran, exit 1; the class's
     own folders are among what the probe must not reach."""
