@@ -20,6 +20,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,6 +191,11 @@ def probe(uid: int, read: list[Path], write: list[Path], timeout: float = 60.0) 
         kill_uid(uid)
 
 
+# one probe at a time in this process: they share the probe's uid, and each ends by killing
+# that uid's processes (``validate`` grades two submissions at once, each with its own probe)
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def prepare(private: list[Path] = (), outputs: list[Path] = ()) -> Check:
     """The check every grading runs before student code: probe; where the probe reached a
     guarded path without a private root to hide it, make the grader's files private to their
@@ -197,12 +203,13 @@ def prepare(private: list[Path] = (), outputs: list[Path] = ()) -> Check:
     from autograder.sandbox import DEFAULT_UID
 
     uid = DEFAULT_UID + PROBE_UID_OFFSET
-    check = probe(uid, secret_paths(private), write_targets(outputs))
-    if check.reached and check.error is None and not check.own_root:
-        protected = protect(private)
-        if protected:
-            check = probe(uid, secret_paths(private), write_targets(outputs))
-            check.protected = protected
+    with _ONE_AT_A_TIME:
+        check = probe(uid, secret_paths(private), write_targets(outputs))
+        if check.reached and check.error is None and not check.own_root:
+            protected = protect(private)
+            if protected:
+                check = probe(uid, secret_paths(private), write_targets(outputs))
+                check.protected = protected
     return check
 
 

@@ -122,6 +122,21 @@ def test_a_hidden_grade_refuses_where_the_probe_reaches_a_secret(tmp_path, monke
     assert sum(t["score"] for t in modules) == sum(t["max_score"] for t in modules)
 
 
+def test_probes_of_grades_that_start_together_do_not_kill_each_other():
+    """validate grades two submissions at once: their probes share the probe's uid, and each
+    ends by killing that uid's processes, so they take turns."""
+    import threading
+
+    checks = []
+    threads = [threading.Thread(target=lambda: checks.append(probe.prepare()))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [check.problem for check in checks] == [None] * 4
+
+
 def test_a_probe_that_cannot_run_refuses_hidden_grading(monkeypatch):
     """No proof, no hidden grading: a probe whose process stops before it answers is the
     grader's own failure, said in one line, never taken for a safe machine."""
