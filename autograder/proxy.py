@@ -17,6 +17,7 @@ import torch
 
 from autograder import standin, wire
 from autograder.assignment import Module
+from autograder.readguard import ValueReadError
 from autograder.sandbox import (
     REFERENCE_UID_OFFSET,
     Sandbox,
@@ -38,7 +39,7 @@ _CROSSING = {cls.__name__: cls for cls in (
     ValueError, TypeError, NotImplementedError, RuntimeError, IndexError, KeyError,
     ZeroDivisionError, AttributeError, AssertionError, ArithmeticError, OverflowError,
     FloatingPointError, MemoryError, RecursionError, LookupError, OSError, NameError,
-    StopIteration,
+    StopIteration, ValueReadError,
 )}
 
 
@@ -207,8 +208,9 @@ class SandboxImplementation:
         try:
             leaves = list(wire.data_leaves([list(args), dict(kwargs)]))
             for index, out_index in reply.get("mutated", {}).items():
-                _write_back(leaves[int(index)], out[out_index])
+                wire.write_back(leaves[int(index)], out[out_index])
             result = wire.decode(reply["result"], out, None, self._namedtuples)
+            aliased = wire.restore_aliases(result, reply.get("aliases") or {}, leaves)
         except (wire.WireError, ValueError, TypeError, KeyError, IndexError) as error:
             self.sandbox.events.append({"kind": "suspicious-code", "module": module,
                                         "message": f"{key} sent back malformed data: {error}"})
@@ -219,8 +221,8 @@ class SandboxImplementation:
             np.random.random()
             torch.rand(1)
         if reply.get("tracked"):
-            result = self._connect(result, grad_inputs, track, key, module)
-        return result
+            result = self._connect(result, grad_inputs, track, key, module, set(aliased))
+        return wire.substitute(result, aliased) if aliased else result
 
     def _budget_left(self, payers: tuple[str, ...], group: str) -> tuple[float, str]:
         """Seconds the next call may take before a budget runs out, and what that says."""
@@ -281,15 +283,17 @@ class SandboxImplementation:
             raise _rebuild_error(reply["error"], module)
         return reply, out
 
-    def _connect(self, result, grad_inputs, track: int, key: str, module: str):
-        """Make the outputs differentiable here: their backward asks the sandbox."""
+    def _connect(self, result, grad_inputs, track: int, key: str, module: str,
+                 aliased: set[int]):
+        """Make the outputs differentiable here: their backward asks the sandbox (outputs
+        that are the caller's own tensors, ``aliased``, are differentiable already)."""
         outputs = [t for t in wire.data_leaves(result)
-                   if isinstance(t, torch.Tensor) and t.requires_grad]
+                   if isinstance(t, torch.Tensor) and t.requires_grad and id(t) not in aliased]
         detached = tuple(t.detach() for t in outputs)
         connected = _RemoteGraph.apply(self, track, key, module, detached, *grad_inputs)
         if not isinstance(connected, tuple):
             connected = (connected,)
-        return _substitute(result, {id(old): new for old, new in zip(outputs, connected,
+        return wire.substitute(result, {id(old): new for old, new in zip(outputs, connected,
                                                                       strict=True)})
 
     def backward(self, track: int, grad_outputs, key: str, module: str):
@@ -356,18 +360,6 @@ class _RemoteGraph(torch.autograd.Function):
         return (None, None, None, None, None, *checked)
 
 
-def _substitute(value, replacements: dict[int, torch.Tensor]):
-    if isinstance(value, torch.Tensor):
-        return replacements.get(id(value), value)
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return type(value)(*(_substitute(v, replacements) for v in value))
-    if isinstance(value, list | tuple):
-        return type(value)(_substitute(v, replacements) for v in value)
-    if isinstance(value, dict):
-        return {k: _substitute(v, replacements) for k, v in value.items()}
-    return value
-
-
 class ProxyModule:
     def __init__(self, impl: SandboxImplementation, name: str):
         self._impl, self._name = impl, name
@@ -417,14 +409,3 @@ def _rebuild_error(error: dict, module: str) -> Exception:
         return cls(text)
     except TypeError:
         return StudentError(message)
-
-
-def _write_back(target, data: bytes) -> None:
-    """Mirror an in-place change that the student function made to an argument."""
-    if isinstance(target, torch.Tensor):
-        storage = torch.int16 if target.dtype in (torch.float16, torch.bfloat16) else target.dtype
-        fresh = torch.frombuffer(bytearray(data), dtype=storage).view(target.dtype)
-        with torch.no_grad():
-            target.copy_(fresh.reshape(target.shape).to(target.device))
-    elif isinstance(target, np.ndarray) and target.flags.writeable:
-        target[...] = np.frombuffer(data, dtype=target.dtype).reshape(target.shape)

@@ -18,6 +18,8 @@ from typing import BinaryIO
 import numpy as np
 import torch
 
+from autograder.readguard import ReadGuard
+
 MAX_MESSAGE_BYTES = 256 * 2**20  # a reply larger than this is a flood, not a result
 
 _TORCH_DTYPES = {
@@ -116,7 +118,109 @@ def data_leaves(value):
             yield from data_leaves(item)
 
 
+def _storage_of(leaf):
+    """What identifies a leaf's memory: a tensor's storage, an array's base."""
+    if isinstance(leaf, torch.Tensor):
+        return ("tensor", leaf.untyped_storage()._cdata)
+    while isinstance(leaf, np.ndarray) and isinstance(leaf.base, np.ndarray):
+        leaf = leaf.base
+    return ("array", id(leaf))
+
+
+def aliases(result, inputs: list) -> dict[str, list]:
+    """Which data leaves of ``result`` are one of ``inputs`` (the call's argument leaves, in
+    ``data_leaves`` order) or a view of one's memory, so that the grader can hand back the
+    caller's own object: {result leaf index: ["same", input index] or ["view", input index,
+    shape, strides, offset]} (elements for tensors, bytes for arrays; offset from the start of
+    the input, which the worker decoded contiguous)."""
+    same, views = {}, {}
+    for index, leaf in enumerate(inputs):
+        same.setdefault(id(leaf), index)
+        views.setdefault(_storage_of(leaf), index)
+    found = {}
+    for index, leaf in enumerate(data_leaves(result)):
+        if id(leaf) in same:
+            found[str(index)] = ["same", same[id(leaf)]]
+            continue
+        source = views.get(_storage_of(leaf))
+        base = None if source is None else inputs[source]
+        if isinstance(leaf, torch.Tensor) and isinstance(base, torch.Tensor):
+            found[str(index)] = ["view", source, list(leaf.shape), list(leaf.stride()),
+                                 leaf.storage_offset() - base.storage_offset()]
+        elif isinstance(leaf, np.ndarray) and isinstance(base, np.ndarray):
+            start = base.__array_interface__["data"][0]
+            found[str(index)] = ["view", source, list(leaf.shape), list(leaf.strides),
+                                 leaf.__array_interface__["data"][0] - start]
+    return found
+
+
+def aliased(caller, alias: list, fresh):
+    """The caller's own leaf for an alias ``aliases`` reported (or a view of it with the same
+    layout), where the caller's leaf is laid out as the worker's copy was (contiguous, same
+    dtype); otherwise ``fresh``, the decoded copy."""
+    if type(caller) is not type(fresh) and not (isinstance(caller, torch.Tensor)
+                                                and isinstance(fresh, torch.Tensor)):
+        return fresh
+    if alias[0] == "same":
+        return caller if tuple(caller.shape) == tuple(fresh.shape) else fresh
+    shape, strides, offset = alias[2:5]
+    if tuple(shape) != tuple(fresh.shape) or offset < 0 or caller.dtype != fresh.dtype:
+        return fresh
+    if isinstance(caller, torch.Tensor):
+        if caller.is_contiguous():
+            try:
+                return caller.as_strided(shape, strides, caller.storage_offset() + offset)
+            except RuntimeError:  # out of the caller's storage: not a view of it after all
+                return fresh
+    elif isinstance(caller, np.ndarray) and caller.flags.c_contiguous:
+        try:
+            view = np.ndarray(shape, caller.dtype, buffer=caller, offset=offset,
+                              strides=strides)
+        except (ValueError, TypeError):  # beyond the caller's buffer
+            return fresh
+        view.flags.writeable = caller.flags.writeable
+        return view
+    return fresh
+
+
+def restore_aliases(result, aliases: dict, leaves: list) -> dict[int, object]:
+    """{id of a decoded result leaf: the caller's own leaf (or a view of it)} for the results
+    the worker reported as arguments or views of them (``wire.aliases``)."""
+    if not isinstance(aliases, dict):
+        raise WireError("aliases that are not a table")
+    replacements = {}
+    for index, fresh in enumerate(data_leaves(result)):
+        alias = aliases.get(str(index))
+        if alias is not None:
+            replacements[id(fresh)] = aliased(leaves[int(alias[1])], alias, fresh)
+    return replacements
+
+
+def substitute(value, replacements: dict[int, object]):
+    if isinstance(value, torch.Tensor | np.ndarray | np.generic):
+        return replacements.get(id(value), value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(substitute(v, replacements) for v in value))
+    if isinstance(value, list | tuple):
+        return type(value)(substitute(v, replacements) for v in value)
+    if isinstance(value, dict):
+        return {k: substitute(v, replacements) for k, v in value.items()}
+    return value
+
+
+def write_back(target, data: bytes) -> None:
+    """Mirror an in-place change that the student function made to an argument."""
+    if isinstance(target, torch.Tensor):
+        storage = torch.int16 if target.dtype in (torch.float16, torch.bfloat16) else target.dtype
+        fresh = torch.frombuffer(bytearray(data), dtype=storage).view(target.dtype)
+        with torch.no_grad():
+            target.copy_(fresh.reshape(target.shape).to(target.device))
+    elif isinstance(target, np.ndarray) and target.flags.writeable:
+        target[...] = np.frombuffer(data, dtype=target.dtype).reshape(target.shape)
+
+
 def _encode_tensor(tensor: torch.Tensor, buffers: list[bytes]):
+    guard = isinstance(tensor, ReadGuard)
     tensor = torch.Tensor._make_subclass(torch.Tensor, tensor.detach()) if type(
         tensor) is not torch.Tensor else tensor
     if tensor.dtype not in _TORCH_NAMES:
@@ -125,6 +229,8 @@ def _encode_tensor(tensor: torch.Tensor, buffers: list[bytes]):
         raise WireError(f"a tensor with layout {tensor.layout}")
     header = {"$": "tensor", "dtype": _TORCH_NAMES[tensor.dtype], "shape": list(tensor.shape),
               "device": str(tensor.device), "grad": bool(tensor.requires_grad)}
+    if guard:
+        header["guard"] = True
     if tensor.device.type != "meta":
         data = tensor.detach().to("cpu").contiguous()
         if data.dtype in (torch.bfloat16, torch.float16):
@@ -145,8 +251,13 @@ def _encode_array(array, buffers: list[bytes]):
     return header
 
 
-def decode(value, buffers: list[bytes], resolve_function=None, namedtuples=None):
-    """The inverse of ``encode``, building fresh objects of the grader's own types."""
+def decode(value, buffers: list[bytes], resolve_function=None, namedtuples=None,
+           guards: bool = False):
+    """The inverse of ``encode``, building fresh objects of the grader's own types.
+
+    ``guards`` (the worker, decoding a call's arguments): a tensor sent as a ``ReadGuard``
+    becomes one again; elsewhere every tensor arrives plain.
+    """
     if not isinstance(value, dict):
         if isinstance(value, list):
             raise WireError("a bare JSON list")
@@ -157,7 +268,7 @@ def decode(value, buffers: list[bytes], resolve_function=None, namedtuples=None)
     if kind == "bigint":
         return int(value["v"])
     if kind == "tensor":
-        return _decode_tensor(value, buffers)
+        return _decode_tensor(value, buffers, guards)
     if kind == "ndarray":
         dtype = np.dtype(value["dtype"])
         if dtype.kind not in _NUMPY_KINDS:
@@ -171,19 +282,19 @@ def decode(value, buffers: list[bytes], resolve_function=None, namedtuples=None)
         return resolve_function(FunctionRef(value["module"], value["name"]))
     items = value.get("items")
     if kind in ("list", "tuple"):
-        decoded = [decode(v, buffers, resolve_function, namedtuples) for v in items]
+        decoded = [decode(v, buffers, resolve_function, namedtuples, guards) for v in items]
         return decoded if kind == "list" else tuple(decoded)
     if kind == "namedtuple":
         fields = tuple(str(f) for f in value["fields"])
         cls = (namedtuples or {}).get((value["type"], fields))
-        decoded = [decode(v, buffers, resolve_function, namedtuples) for v in items]
+        decoded = [decode(v, buffers, resolve_function, namedtuples, guards) for v in items]
         if cls is None:
             cls = plain_namedtuple(value["type"], fields)
             if namedtuples is not None:
                 namedtuples[(value["type"], fields)] = cls
         return cls(*decoded)
     if kind == "dict":
-        return {str(k): decode(v, buffers, resolve_function, namedtuples)
+        return {str(k): decode(v, buffers, resolve_function, namedtuples, guards)
                 for k, v in items.items()}
     raise WireError(f"unknown value kind {kind!r}")
 
@@ -194,7 +305,7 @@ def plain_namedtuple(name, fields):
     return collections.namedtuple(name, [str(f) for f in fields], rename=True)
 
 
-def _decode_tensor(value, buffers):
+def _decode_tensor(value, buffers, guards=False):
     dtype = _TORCH_DTYPES.get(value["dtype"])
     if dtype is None:
         raise WireError(f"a tensor of dtype {value['dtype']!r}")
@@ -210,6 +321,8 @@ def _decode_tensor(value, buffers):
         flat = torch.frombuffer(bytearray(raw), dtype=storage_dtype) if raw else torch.empty(
             0, dtype=storage_dtype)
         tensor = flat.view(dtype).reshape(shape).to(device)
+    if guards and value.get("guard"):
+        tensor = tensor.as_subclass(ReadGuard)
     if value["grad"] and dtype.is_floating_point:
         tensor.requires_grad_(True)
     return tensor

@@ -286,8 +286,8 @@ class Worker:
         if op != "call":
             raise ValueError(f"unknown op {op!r}")
         function = getattr(self.module(request["module"]), request["function"])
-        args = wire.decode(request["args"], buffers, self.resolve)
-        kwargs = wire.decode(request["kwargs"], buffers, self.resolve)
+        args = wire.decode(request["args"], buffers, self.resolve, guards=True)
+        kwargs = wire.decode(request["kwargs"], buffers, self.resolve, guards=True)
         rng_before = _global_rng_state()
         with torch.set_grad_enabled(request.get("grad_enabled", True) or request.get("grad")):
             if request.get("grad"):
@@ -298,11 +298,15 @@ class Worker:
         self.check_tampering(f"{request['module']}.{request['function']}")
         out: list[bytes] = []
         encoded = wire.encode(result, out, self.function_ref)
+        # A result that is an argument (or a view of one) goes back as the caller's own.
+        aliases = wire.aliases(result, list(wire.data_leaves([args, kwargs])))
+        if aliases:
+            extra["aliases"] = aliases
         if request.get("track"):  # keep the graph: the grader may ask for gradients later
             inputs = [t for t in wire.data_leaves([args, kwargs]) if isinstance(
                 t, torch.Tensor) and t.requires_grad]
-            outputs = [t for t in wire.data_leaves(result) if isinstance(
-                t, torch.Tensor) and t.requires_grad]
+            outputs = [t for i, t in enumerate(wire.data_leaves(result)) if isinstance(
+                t, torch.Tensor) and t.requires_grad and str(i) not in aliases]
             if inputs and outputs:
                 self.graphs[request["track"]] = (inputs, outputs)
                 while len(self.graphs) > 256:
@@ -364,9 +368,10 @@ def serve(read_fd: int, write_fd: int) -> None:
     import numpy  # noqa: F401 - imported before confinement, as root, once
 
     import autograder.seam  # noqa: F401 - the grader's files are not visible after confine
-    from autograder import standin
+    from autograder import readguard, standin
 
     torch.set_num_threads(1)
+    readguard.meta_shapes_only_from_now_on()  # as the suites' meta checks have it
     applied = confine(config)
     workdir = Path(applied.pop("workdir"))
     devnull = os.open(os.devnull, os.O_WRONLY)

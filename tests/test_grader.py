@@ -338,3 +338,87 @@ def test_the_workers_tampering_fingerprint_compares_identities():
     sys.addaudithook(hook)  # stays for this process; it only appends to a local list
     _fingerprint()
     assert events == []
+
+
+ALIASING = '''
+
+def same(x):
+    return x
+
+
+def view(x):
+    return x[1:]
+
+
+def fresh(x):
+    return x.clone()
+
+
+def same_array(a):
+    return a
+
+
+def row_of_array(a):
+    return a[1]
+
+
+def first_of_pair(x, y):
+    return (y, x * 2)
+
+
+def reads_a_value(x):
+    return x * 2 if float(x.sum()) > 0 else x
+
+
+def masked(x):
+    y = x.clone()
+    y[x < 0] = x[x < 0] * 0.5
+    return y
+'''
+
+
+def test_a_result_that_is_an_argument_comes_back_as_the_callers_own(tmp_path):
+    """The hidden suites' "a new tensor" checks must hold under sandboxed grading too: results
+    cross the wire as fresh copies, so the worker says which are arguments or views of them and
+    the grader hands back the caller's own tensor or array (or a view of it)."""
+    from autograder.readguard import ValueReadError, guarded
+    from autograder.suites.helpers import shares_memory
+
+    submission = submission_from(tmp_path)
+    with (submission / "activations.py").open("a", encoding="utf-8") as module:
+        module.write(ALIASING)
+    impl = SandboxImplementation("s", [submission], load("a1_neurons").modules, INIT)
+    try:
+        act = impl.activations
+        for x in (torch.arange(4.0), torch.zeros(0), torch.tensor(2.0)):
+            assert act.same(x) is x
+            assert not shares_memory(act.fresh(x), x)
+        x = torch.arange(6.0)
+        y = act.view(x)
+        assert shares_memory(y, x) and torch.equal(y, x[1:])
+        y[0] = 100.0  # a view writes through, as it would in-process
+        assert x[1] == 100.0
+        assert shares_memory(act.view(torch.zeros(0)), torch.zeros(0)) is False
+        empty = torch.zeros(0)
+        assert shares_memory(act.view(empty), empty)
+        a = np.arange(6.0).reshape(2, 3)
+        assert act.same_array(a) is a
+        row = act.row_of_array(a)
+        assert shares_memory(row, a) and np.array_equal(row, [3.0, 4.0, 5.0])
+        x, z = torch.ones(2, requires_grad=True), torch.zeros(3)
+        first, second = act.first_of_pair(x, z)
+        assert first is z and not shares_memory(second, x)
+        second.sum().backward()  # the fresh result still differentiates over there
+        assert torch.equal(x.grad, torch.full((2,), 2.0))
+        # a guarded argument stays guarded in the worker: value reads are refused there
+        with pytest.raises(ValueReadError):
+            act.reads_a_value(guarded(torch.ones(3)))
+        y = act.masked(guarded(torch.tensor([1.0, -2.0])))
+        assert type(y) is torch.Tensor and torch.equal(y, torch.tensor([1.0, -1.0]))
+        assert act.reads_a_value(torch.ones(3)).sum() == 6.0
+        # the worker's meta device computes shapes for boolean masks, 0-d ones included
+        for shape in ((), (0,), (2, 3)):
+            y = act.masked(torch.empty(shape, device="meta"))
+            assert y.device.type == "meta" and tuple(y.shape) == shape
+    finally:
+        impl.close()

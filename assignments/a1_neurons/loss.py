@@ -20,7 +20,7 @@ def sum_of_squares_error(y, t):
         E (0 for empty inputs): a float / numpy scalar for numpy, a 0-d tensor for torch.
 
     Raises:
-        ValueError: if y and t differ in shape.
+        ValueError: if y and t differ in shape (empty ones too: (0,) against (0, 1)).
     """
     raise NotImplementedError("loss.sum_of_squares_error is not implemented yet")
 
@@ -51,7 +51,7 @@ def regularized_error(y, t, w, lam):
         y: predictions, numpy array or torch tensor.
         t: targets of exactly the same shape and kind.
         w: all weights, w₀ included, same kind as y.
-        lam: regularization strength λ ≥ 0 (a Python number).
+        lam: regularization strength λ ≥ 0 (a Python int or float, or a numpy float).
 
     Returns:
         Ẽ: a float / numpy scalar for numpy, a 0-d tensor for torch.

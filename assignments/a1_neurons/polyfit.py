@@ -11,8 +11,8 @@ def design_matrix(x, M):
     """Design matrix Φ of a polynomial of degree M: Φ[n, j] = xₙʲ, column 0 all ones.
 
     Args:
-        x: 1-D array of N inputs.
-        M: the degree, a non-negative integer.
+        x: 1-D array of N inputs (N = 0 too).
+        M: the degree, a non-negative integer: a Python int or a numpy integer.
 
     Returns:
         float64 array of shape (N, M + 1).

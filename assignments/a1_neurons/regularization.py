@@ -10,14 +10,14 @@ def l2_penalty(w, lam):
     """The L2 penalty (λ/2) wᵀw.
 
     Args:
-        w: 1-D array of weights, w₀ included.
-        lam: λ ≥ 0.
+        w: 1-D array of weights, w₀ included (possibly empty).
+        lam: λ ≥ 0, a Python int or float or a numpy float.
 
     Returns:
         The penalty, a float.
 
     Raises:
-        ValueError: if λ < 0.
+        ValueError: if λ < 0 (also where w is empty or zero: check λ itself).
     """
     raise NotImplementedError("regularization.l2_penalty is not implemented yet")
 

@@ -53,7 +53,8 @@ def select_and_evaluate(x, t, degrees, lambdas, seed=0):
     """The honest protocol: select (M, λ) on validation data, evaluate once on test data.
 
     1. Split with ``train_val_test_split(len(x), seed=seed)``.
-    2. For every (M, λ): fit ``fit_ridge`` on the training split, score by validation RMS.
+    2. For every (M, λ): fit ``fit_ridge`` on the training split, score by validation RMS
+       (every pair of the grid: choosing M first and then λ, or λ first, can miss the best).
     3. Choose the best pair (ties: smaller M, then larger λ); its training-split fit is the
        final model (do not refit on training + validation).
     4. Evaluate that model once on the test split.

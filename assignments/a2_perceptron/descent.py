@@ -42,9 +42,9 @@ def standardize(X: torch.Tensor, mean=None, std=None):
             std_j = sqrt(1/N Σₙ (X[n, j] − mean_j)²). Give both mean and std, or neither.
 
     Returns:
-        (Z, mean, std): Z of shape (N, D), and the mean and std used, shape (D,) each (when
-        given, the given ones, possibly the very same tensors). All in X's dtype, on X's
-        device.
+        (Z, mean, std): Z of shape (N, D), a new tensor (never X itself or a view of it, also
+        for N = 0), and the mean and std used, shape (D,) each (when given, the given ones,
+        possibly the very same tensors). All in X's dtype, on X's device.
 
     Raises:
         ValueError, naming the column by its index j (as in ``X[:, j]``, counted from 0):
@@ -139,14 +139,15 @@ def numerical_gradient(X: torch.Tensor, t: torch.Tensor, w: torch.Tensor, b, eps
 
     Args:
         X, t, w, b: as in ``mse_loss``. Not changed (perturb copies).
-        eps: the step, a Python number > 0.
+        eps: the step, a Python number > 0 (a NaN or inf eps is not graded: raising
+            ValueError for it, as here, is as right as computing with it).
 
     Returns:
         (grad_w, grad_b): shapes (D,) and (), in X's dtype on X's device, like
         ``mse_gradient``.
 
     Raises:
-        ValueError: if eps ≤ 0, and in the cases of ``mse_loss``.
+        ValueError: if eps ≤ 0 (and here for NaN), and in the cases of ``mse_loss``.
     """
     raise NotImplementedError("descent.numerical_gradient is not implemented yet")
 
@@ -172,7 +173,8 @@ def gradient_descent(X: torch.Tensor, t: torch.Tensor, lr: float = 0.1, steps: i
     Args:
         X: inputs, shape (N, D) with N ≥ 1.
         t: targets, shape (N,).
-        lr: the learning rate, a Python number > 0.
+        lr: the learning rate, a Python number > 0 (an int is fine). A NaN or inf lr is not
+            graded: raising ValueError for NaN, as here, is as right as taking the steps.
         steps: the number of steps, an int ≥ 0.
         w0: the initial weights, shape (D,), or None for zeros. Never changed: the updates
             make new tensors.
@@ -186,10 +188,12 @@ def gradient_descent(X: torch.Tensor, t: torch.Tensor, lr: float = 0.1, steps: i
             - losses: a Python list of exactly steps + 1 Python floats: E(w0, b0), then E
               after each step.
         w and b in X's dtype on X's device. With steps = 0 the result is (w0, or zeros if w0
-        is None, b0 as a 0-d tensor, [E(w0, b0)]); w may then be w0 itself.
+        is None, b0 as a 0-d tensor, [E(w0, b0)]); w and b may then be w0 and b0 themselves
+        (not graded; the reference returns copies).
 
     Raises:
-        ValueError: if lr ≤ 0 or steps < 0, and in the cases of ``mse_loss`` (shapes of X, t,
-            w0, b0 that do not fit, N = 0).
+        ValueError: if lr ≤ 0 (and here for NaN) or steps < 0, also when steps = 0 (check
+            before the loop), and in the cases of ``mse_loss`` (shapes of X, t, w0, b0 that
+            do not fit, N = 0).
     """
     raise NotImplementedError("descent.gradient_descent is not implemented yet")

@@ -99,8 +99,8 @@ def train_perceptron(X: torch.Tensor, t: torch.Tensor, lr: float = 1.0, max_epoc
     first. On linearly separable data it stops (the perceptron convergence theorem: at most
     R²/γ² updates in all, started from zero); on data such as XOR it never does.
 
-    With N = 0 examples the first epoch has no error: the result is (w0, b0, [0]) (as new
-    tensors; zeros for w0 = None).
+    With N = 0 examples the first epoch has no error: the result is (w0, b0, [0]) as new
+    tensors (a copy of w0, never w0 or b0 itself; zeros for w0 = None).
 
     Args:
         X: inputs, shape (N, D), floating point, N ≥ 0, D ≥ 1.
@@ -118,6 +118,7 @@ def train_perceptron(X: torch.Tensor, t: torch.Tensor, lr: float = 1.0, max_epoc
     Raises:
         ValueError: if X is not 2-D, t's shape is not (N,), a target is not 0 or 1 (±1 targets
             included), w0's shape is not (D,), lr is not a positive finite number, or
-            max_epochs < 1.
+            max_epochs < 1; also when N = 0, where no example reaches a check made inside the
+            loop (perceptron_update's lr check included).
     """
     raise NotImplementedError("perceptron.train_perceptron is not implemented yet")

@@ -91,3 +91,26 @@ def unchanged(before, after) -> bool:
             and torch.equal(before.nan_to_num(), after.nan_to_num())
         )
     return np.array_equal(before, after, equal_nan=True)
+
+
+def _root(array: np.ndarray):
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def shares_memory(result, source) -> bool:
+    """True if ``result`` is ``source`` or a view of its memory, at every size: two tensors
+    that share one storage (also empty ones, whose data pointers are all 0), or two numpy arrays
+    of one base. Under sandboxed grading the grader hands back the caller's own tensor (or a
+    view of it) where the submission returned an input or a view of one, so this holds there
+    too."""
+    if result is source:
+        return True
+    if isinstance(result, torch.Tensor) and isinstance(source, torch.Tensor):
+        if "meta" in (result.device.type, source.device.type):
+            return False
+        return result.untyped_storage()._cdata == source.untyped_storage()._cdata
+    if isinstance(result, np.ndarray) and isinstance(source, np.ndarray):
+        return _root(result) is _root(source) or np.shares_memory(result, source)
+    return False

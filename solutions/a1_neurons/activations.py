@@ -4,12 +4,14 @@ Rules for every function in this file (the contract in the handout):
 
 * ``x`` is a floating-point ``torch.Tensor`` (float16, bfloat16, float32 or float64) of any
   shape, 0-d and empty included, on any device (CPU, CUDA, ``meta``).
-* The result is a *new* tensor with the shape, dtype and device of ``x``; ``x`` is never
-  modified in place.
-* Vectorised tensor operations only: no Python loops over elements, no ``.item()``,
-  ``.tolist()``, ``.numpy()``, ``.cpu()`` or ``.to(device)`` round trips.
+* The result is a *new* tensor with the shape, dtype and device of ``x``, at every size (for
+  an empty ``x`` too: never ``x`` itself or a view of it); ``x`` is never modified in place.
+* Vectorised tensor operations only (``torch.where``, or boolean-mask indexing on a copy): no
+  Python loops over elements, no ``if`` on a tensor, no ``.item()``, ``.tolist()``,
+  ``.numpy()``, ``.cpu()`` or ``.to(device)`` round trips.
 * You may compute in a wider float dtype (``x.float()``) and convert back to ``x.dtype``; that is
-  how float16/bfloat16 meet the accuracy bar.
+  how float16/bfloat16 meet the accuracy bar, which holds for every finite float16 and bfloat16
+  value (a formula evaluated in float16 itself misses it for some: tanh, logistic_grad, ...).
 * Do not call torch's own version of the function you are writing (``torch.sigmoid``,
   ``torch.tanh``, ``torch.relu``, ``torch.sign``, ``torch.heaviside``, ``torch.logaddexp``,
   anything in ``torch.nn.functional`` or ``torch.special.expit``/``log_expit``, and the
@@ -74,7 +76,9 @@ def logistic(x: torch.Tensor) -> torch.Tensor:
 
     Returns:
         Tensor of x's shape, dtype and device; exactly 0.5 at x = 0, never NaN or inf for
-        finite x, finite autograd gradients everywhere (also at ±1e4).
+        finite x, finite autograd gradients everywhere (also at ±1e4; at exactly 0 only
+        finite: e^(−|x|) built with ``x.abs()`` has autograd's gradient 0 there, and that is
+        fine).
     """
     ### BEGIN SOLUTION
     xw = x.to(_working_dtype(x))

@@ -13,7 +13,7 @@ def neuron_forward(x: torch.Tensor, w: torch.Tensor, b, activation=None) -> torc
     """One neuron: y = f(x·w + b).
 
     Args:
-        x: inputs, shape (D,) for one example or (N, D) for N examples.
+        x: inputs, shape (D,) for one example or (N, D) for N examples (N = 0 too).
         w: weights, shape (D,).
         b: bias, a Python number or a 0-d tensor.
         activation: a callable f (for example ``activations.logistic``), or None for the
@@ -40,9 +40,9 @@ def layer_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, activation=
     """A fully connected layer in the ``torch.nn.Linear`` convention: f(x Wᵀ + b).
 
     Args:
-        x: inputs, shape (N, D_in).
+        x: inputs, shape (N, D_in) (N = 0 too).
         W: weights, shape (D_out, D_in); row k holds the weights of neuron k.
-        b: biases, shape (D_out,).
+        b: biases, shape exactly (D_out,) (a (1,) or 0-d bias would broadcast: refuse it).
         activation: a callable applied elementwise, or None for the identity.
 
     Returns:
@@ -76,10 +76,11 @@ def collapse_linear(layers):
             ``layer_forward``: W of shape (D_out, D_in), b of shape (D_out,).
 
     Returns:
-        One (W, b) pair computing the same map.
+        One (W, b) pair computing the same map (for a single pair, that pair itself will do).
 
     Raises:
-        ValueError: for an empty list, or a pair whose shapes do not fit its neighbours.
+        ValueError: for an empty list, or a pair whose shapes do not fit each other or its
+            neighbours (every pair is checked, the first one and a single one included).
     """
     ### BEGIN SOLUTION
     layers = list(layers)

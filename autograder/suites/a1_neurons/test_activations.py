@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder.readguard import ValueReadError, guarded, meta_shapes_only
 from autograder.suites.a1_neurons.strategies import float_tensors, shapes
 from autograder.suites.helpers import (
     ASSERT_CLOSE_TOLERANCES,
@@ -21,6 +22,7 @@ from autograder.suites.helpers import (
     expect,
     expect_tensor_close,
     fail,
+    shares_memory,
     unchanged,
 )
 
@@ -230,6 +232,68 @@ def test_softplus_rejects_nonpositive_beta(a1, beta, torch_gen):
     x = _random_values((5,), torch.float32, torch_gen)
     with pytest.raises(ValueError):
         a1.activations.softplus(x, beta=beta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every finite float16 and bfloat16 value, one call per function and dtype
+
+
+def _every_finite_value(dtype: torch.dtype) -> torch.Tensor:
+    """All finite values of a 16-bit float dtype (±0, subnormals and ±max included), 1-D."""
+    x = torch.arange(-32768, 32768, dtype=torch.int16).view(dtype)
+    return x[x.isfinite()]
+
+
+PRELU_TEST_SLOPE = 0.3  # a 0-d slope whose products a·x are not exact in half precision
+EVERY_VALUE_CASES = {
+    "logistic": ("logistic", {}, torch.sigmoid),
+    "tanh": ("tanh", {}, torch.tanh),
+    "relu": ("relu", {}, torch.relu),
+    "leaky_relu": ("leaky_relu", {}, _leaky_relu_oracle),
+    "prelu": ("prelu", {"a": PRELU_TEST_SLOPE}, _prelu_oracle),
+    "silu": ("silu", {}, F.silu),
+    "softplus": ("softplus", {}, _softplus_oracle),
+    # β < 1: for β > 1, z = βx overflows float32 for bfloat16's largest values (x > max/β),
+    # and the reference's softplus is inf there; the contract leaves that input range open,
+    # as test_softplus_equals_x_for_very_large_inputs does (its x = max only with β = 1).
+    "softplus-beta0.5": ("softplus", {"beta": 0.5}, _softplus_oracle),
+    "logistic_grad": ("logistic_grad", {}, _logistic_grad_oracle),
+    "tanh_grad": ("tanh_grad", {}, _tanh_grad_oracle),
+}
+# Where a formula evaluated in float16 itself (no float32 working precision) leaves the
+# tolerance: each rounded intermediate result adds an error, up to about two units in the last
+# place at the end.
+HALF_DIRECT_WHERE = {
+    "tanh": " (tanh in float16 directly is off by up to two ulps for |x| between about 0.35 "
+    "and 1.95)",
+    "logistic_grad": " (logistic_grad in float16 directly is off by up to two ulps for |x| "
+    "between about 0.5 and 3.7)",
+}
+
+
+@pytest.mark.parametrize("dtype", HALF_DTYPES, ids=_name)
+@pytest.mark.parametrize("case", EVERY_VALUE_CASES)
+def test_half_precision_is_accurate_for_every_finite_value(a1, case, dtype):
+    name, kwargs, oracle = EVERY_VALUE_CASES[case]
+    x = _every_finite_value(dtype)
+    if name == "prelu":
+        a = torch.tensor(kwargs["a"], dtype=F64).to(dtype)
+        kwargs = {"a": a}
+        expected = oracle(x.to(F64), a.to(F64)).to(dtype)
+    else:
+        expected = oracle(x.to(F64), **kwargs).to(dtype)
+    y = _call(a1, name, x, **kwargs)
+    expect_tensor_close(
+        y,
+        expected,
+        f"{case} is not within {_name(dtype)} tolerances of the definition for every finite "
+        f"{_name(dtype)} input (the test tries all {x.numel()} of them): compute in float32 "
+        "(x.float()) and round back to x's dtype once, at the end (.to(x.dtype)); evaluated in "
+        f"{_name(dtype)} itself, every intermediate result is rounded to {_name(dtype)} and "
+        "the errors add up past the tolerance for some inputs"
+        + (HALF_DIRECT_WHERE.get(name, "") if dtype == torch.float16 else "")
+        + f"; no intermediate may overflow either: {HINTS[name]}",
+    )
 
 
 PRELU_CASES = [
@@ -540,56 +604,76 @@ def test_explicit_derivatives_work_without_autograd(a1, name, torch_gen):
 # Fresh results, any device, no loops
 
 
+NEW_TENSOR_SHAPES = {"(3, 4)": (3, 4), "0-d": (), "empty": (0,), "(0, 3)": (0, 3)}
+
+
 @pytest.mark.parametrize("name", ALL_FUNCTIONS)
 def test_results_are_new_tensors(a1, name, torch_gen):
-    x = _random_values((3, 4), torch.float32, torch_gen)
-    inputs = [x]
-    if name == "prelu":
-        a = _slope(x, "(D,)", torch_gen)
-        inputs.append(a)
-        y = a1.activations.prelu(x, a)
-    else:
-        y = _call(a1, name, x)
-    before = [t.clone() for t in inputs]
-    expect(isinstance(y, torch.Tensor), f"{name} must return a torch.Tensor")
-    for t in inputs:
-        expect(y is not t, f"{name} returns its input tensor itself: return a new tensor")
-        expect(
-            y.untyped_storage().data_ptr() != t.untyped_storage().data_ptr(),
-            f"{name} returns a view of its input (it shares the input's memory), so changing "
-            "the result would change the input: return a new tensor",
-        )
-    if y.dim() and all(stride != 0 for stride in y.stride()):
-        y.fill_(7.0)
-    for b, t in zip(before, inputs, strict=True):
-        expect(unchanged(b, t), f"writing into the result of {name} changes its input: the "
-               "result must be a new tensor")
+    for shape_name, shape in NEW_TENSOR_SHAPES.items():
+        x = _random_values(shape, torch.float32, torch_gen)
+        inputs = [x]
+        if name == "prelu":
+            a = _slope(x, "(D,)", torch_gen)
+            inputs.append(a)
+            y = a1.activations.prelu(x, a)
+        else:
+            y = _call(a1, name, x)
+        before = [t.clone() for t in inputs]
+        expect(isinstance(y, torch.Tensor), f"{name} must return a torch.Tensor")
+        for t in inputs:
+            expect(y is not t, f"{name} returns its input tensor itself for a {shape_name} "
+                   "input: return a new tensor, at every size (also 0-d and empty)")
+            expect(not shares_memory(y, t),
+                   f"{name} returns a view of its input for a {shape_name} input (it shares "
+                   "the input's memory), so changing the result would change the input: "
+                   "return a new tensor, at every size")
+        if y.dim() and all(stride != 0 for stride in y.stride()):
+            y.fill_(7.0)
+        for b, t in zip(before, inputs, strict=True):
+            expect(unchanged(b, t), f"writing into the result of {name} changes its input: the "
+                   "result must be a new tensor")
 
 
-META_SHAPES = {"0-d": (), "empty": (0,), "3-D": (2, 3, 4)}
+# Value reads are checked on CPU tensors that refuse them (autograder/readguard.py); where
+# results are made, on the meta device (a device without data), where every vectorised style
+# works, boolean masks included: what the contract asks, not which kernels torch has.
+NO_VALUE_SHAPES = META_SHAPES = {"0-d": (), "empty": (0,), "3-D": (2, 3, 4)}
+
+
+def _prelu_slope_like(x: torch.Tensor) -> torch.Tensor:
+    return torch.full((x.shape[-1],) if x.dim() else (), 0.25, dtype=x.dtype, device=x.device)
 
 
 @DTYPE_PARAM
 @pytest.mark.parametrize("name", ALL_FUNCTIONS)
-def test_activation_works_on_meta_device_without_loops(a1, name, dtype):
+def test_activation_reads_no_values_and_keeps_the_device(a1, name, dtype, torch_gen):
     probe = torch.tensor([1.5, -0.5], dtype=dtype)  # the ordinary call first (stubs fail here)
     _call(a1, name, probe, **({"a": torch.tensor(0.25, dtype=dtype)} if name == "prelu" else {}))
+    for shape_name, shape in NO_VALUE_SHAPES.items():
+        x = _random_values(shape, dtype, torch_gen)
+        kwargs = {"a": guarded(_prelu_slope_like(x))} if name == "prelu" else {}
+        try:
+            y = _call(a1, name, guarded(x), **kwargs)
+        except ValueReadError as error:
+            fail(f"{name} reads tensor values into Python for a {shape_name} input "
+                 f"({str(error).splitlines()[0]}); it must compute on whole tensors: a "
+                 "Python loop over elements is far too slow, and .item()/.tolist()/if on a "
+                 "tensor stops it working on other devices")
+        expect(isinstance(y, torch.Tensor) and tuple(y.shape) == shape and y.dtype == dtype,
+               f"{name} must return a tensor of x's shape and dtype ({shape_name} input)")
     for shape_name, shape in META_SHAPES.items():
         x = torch.empty(shape, dtype=dtype, device="meta")
-        kwargs = {}
-        if name == "prelu":
-            a_shape = (shape[-1],) if shape else ()
-            kwargs["a"] = torch.empty(a_shape, dtype=dtype, device="meta")
+        kwargs = {"a": _prelu_slope_like(x)} if name == "prelu" else {}
         try:
-            y = _call(a1, name, x, **kwargs)
+            with meta_shapes_only():
+                y = _call(a1, name, x, **kwargs)
         except (RuntimeError, TypeError) as error:
             first_line = str(error).splitlines()[0] if str(error) else ""
             fail(
                 f"{name} fails for a tensor on the 'meta' device (shape {shape}; a device without "
                 f"data; {type(error).__name__}: {first_line}). It must work on any device "
-                "without reading values: no .item()/.tolist()/.numpy()/.cpu(), no Python "
-                "if/for over tensor values (a Python loop over elements is also far too "
-                "slow), and create new tensors with torch.zeros_like(x) or on x.device "
+                "without reading values or moving data: no .item()/.tolist()/.numpy()/.cpu(), "
+                "and create new tensors with torch.zeros_like(x) or on x.device "
                 "(torch.zeros(shape) puts them on the CPU)"
             )
         expect(isinstance(y, torch.Tensor), f"{name} must return a torch.Tensor")

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.loss
 SHAPES = [(7,), (3, 4), (2, 3, 2)]
 TORCH_DTYPES = [torch.float32, torch.float64]
 NUMPY_DTYPES = [np.float32, np.float64]
-# Mismatched shapes; the first three broadcast silently if the shapes are not checked.
-MISMATCHES = [((5, 1), (5,)), ((5,), (5, 1)), ((1,), (5,)), ((5,), (4,)), ((2, 3), (3, 2))]
+# Mismatched shapes; the first three broadcast silently if the shapes are not checked. The
+# empty ones are mismatched too (a check skipped for empty inputs never sees them); (0,) against
+# (1,) broadcasts to (0,).
+MISMATCHES = [((5, 1), (5,)), ((5,), (5, 1)), ((1,), (5,)), ((5,), (4,)), ((2, 3), (3, 2)),
+              ((0,), (0, 1)), ((0, 1), (0,)), ((0, 3), (0,)), ((0,), (1,)), ((1,), (0,))]
 LOSS_FUNCTIONS = ["sum_of_squares_error", "rms_error", "regularized_error"]
 
 
@@ -194,7 +197,12 @@ def test_rms_error_rejects_empty_inputs(a1, kind, shape):
 # ---------------------------------------------------------------- regularized_error
 
 
-@pytest.mark.parametrize("lam", [0.0, 0.25, 3.0])
+# λ is any real number ≥ 0: a Python float or int, or a numpy floating scalar.
+LAMBDA_FORMS = [0.0, 0.25, 3.0, 0, 2, np.float64(0.25)]
+NEGATIVE_LAMBDAS = [-1.0, -1e-12, -1, np.float64(-0.5), np.float32(-0.5)]
+
+
+@pytest.mark.parametrize("lam", LAMBDA_FORMS, ids=repr)
 def test_regularized_error_numpy_adds_half_lambda_squared_norm_including_bias(a1, rng, lam):
     y, t = _numpy_pair(rng, (6,), np.float64)
     w = rng.normal(size=4)
@@ -242,12 +250,19 @@ def test_regularized_error_torch_value_and_gradients(a1, torch_gen, dtype):
     )
 
 
+# (y and t shape, w shape): the empty ones too, where a penalty of 0 or an empty sum hides λ < 0.
+REGULARIZED_SIZES = {"y (3,), w (2,)": ((3,), (2,)), "y empty, w (2,)": ((0,), (2,)),
+                     "y empty, w empty": ((0,), (0,)), "y (2, 0), w empty": ((2, 0), (0,))}
+
+
+@pytest.mark.parametrize("size", REGULARIZED_SIZES)
 @pytest.mark.parametrize("kind", ["numpy", "torch"])
-@pytest.mark.parametrize("lam", [-1.0, -1e-12])
-def test_regularized_error_rejects_negative_lambda(a1, kind, lam):
+@pytest.mark.parametrize("lam", NEGATIVE_LAMBDAS, ids=repr)
+def test_regularized_error_rejects_negative_lambda(a1, kind, lam, size):
     make = np.ones if kind == "numpy" else torch.ones
+    y_shape, w_shape = REGULARIZED_SIZES[size]
     with pytest.raises(ValueError):
-        a1.loss.regularized_error(make((3,)), make((3,)), make((2,)), lam)
+        a1.loss.regularized_error(make(y_shape), make(y_shape), make(w_shape), lam)
 
 
 # ---------------------------------------------------------------- general rules

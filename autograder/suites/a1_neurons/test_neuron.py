@@ -18,6 +18,7 @@ from autograder.suites.helpers import (
     expect,
     expect_tensor_close,
     fail,
+    shares_memory,
     unchanged,
 )
 
@@ -111,10 +112,20 @@ def _meta_failure(function, error):
 DTYPE_PARAM = pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=_name)
 WIDE_DTYPE_PARAM = pytest.mark.parametrize("dtype", WIDE_DTYPES, ids=_name)
 X_KINDS = {"x (D,)": (6,), "x (N, D)": (5, 6)}
+# The values also at the empty batch N = 0 (the contract allows it: the result has shape (0,)).
+X_VALUE_KINDS = {**X_KINDS, "x (0, D)": (0, 6)}
+
+
+def _max(tensor) -> float:
+    """The largest entry, 0 for an empty tensor (whose .max() is an error)."""
+    return float(tensor.max()) if tensor.numel() else 0.0
 
 
 # ---------------------------------------------------------------------------------------------
 # neuron_forward
+
+
+B_KINDS = ("float", "int", "0-d tensor")
 
 
 def _bias(kind: str, dtype, gen):
@@ -128,10 +139,10 @@ def _bias(kind: str, dtype, gen):
 
 @DTYPE_PARAM
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("b_kind", ["float", "int", "0-d tensor"])
-@pytest.mark.parametrize("x_kind", X_KINDS)
+@pytest.mark.parametrize("b_kind", B_KINDS)
+@pytest.mark.parametrize("x_kind", X_VALUE_KINDS)
 def test_neuron_forward_matches_reference(a1, x_kind, b_kind, activation, dtype, torch_gen):
-    x = _randn(X_KINDS[x_kind], dtype, torch_gen)
+    x = _randn(X_VALUE_KINDS[x_kind], dtype, torch_gen)
     w = _randn((6,), dtype, torch_gen)
     b = _bias(b_kind, dtype, torch_gen)
     before = [(x.clone(), x), (w.clone(), w)]
@@ -142,7 +153,7 @@ def test_neuron_forward_matches_reference(a1, x_kind, b_kind, activation, dtype,
     b64 = b.to(F64) if isinstance(b, torch.Tensor) else torch.tensor(float(b), dtype=F64)
     x64, w64 = x.to(F64), w.to(F64)
     expected = ACTIVATION_ORACLES[activation](x64 @ w64 + b64).to(dtype)
-    scale = (x64.abs() @ w64.abs() + b64.abs()).max()
+    scale = _max(x64.abs() @ w64.abs() + b64.abs())
     _expect_close_at_scale(
         y,
         expected,
@@ -159,16 +170,26 @@ NEURON_MISMATCHES = {
     "x (D-1,)": ((5,), (6,)),
     "x (N, D+1)": ((4, 7), (6,)),
     "x (N, D-1)": ((4, 5), (6,)),
+    # the empty batch: a check made per example (or left to a loop) never runs there
+    "x (0, D+1)": ((0, 7), (6,)),
+    "x (0, D-1)": ((0, 5), (6,)),
+    "x (0,) against w (1,)": ((0,), (1,)),
+    # shapes that broadcast silently in x * w
+    "x (N, 1) against w (D,)": ((4, 1), (6,)),
+    "x (N, D) against w (1,)": ((4, 6), (1,)),
+    "x (N, 0) against w (1,)": ((4, 0), (1,)),
 }
 
 
+@pytest.mark.parametrize("b_kind", B_KINDS)
 @pytest.mark.parametrize("case", NEURON_MISMATCHES)
-def test_neuron_forward_rejects_length_mismatch(a1, case, torch_gen):
+def test_neuron_forward_rejects_length_mismatch(a1, case, b_kind, torch_gen):
     x_shape, w_shape = NEURON_MISMATCHES[case]
     x = _randn(x_shape, torch.float32, torch_gen)
     w = _randn(w_shape, torch.float32, torch_gen)
+    b = _bias(b_kind, torch.float32, torch_gen)
     with pytest.raises(ValueError):
-        a1.neuron.neuron_forward(x, w, 0.5)
+        a1.neuron.neuron_forward(x, w, b)
 
 
 @WIDE_DTYPE_PARAM
@@ -205,7 +226,8 @@ def test_neuron_forward_gradients_match_reference(a1, x_kind, activation, dtype,
 # ---------------------------------------------------------------------------------------------
 # layer_forward
 
-LAYER_SHAPES = ((6, 5, 3), (1, 4, 1), (3, 1, 2))  # (N, D_in, D_out)
+# (N, D_in, D_out); D_out = 1 takes a bias of shape (1,), which is (D_out,) there.
+LAYER_SHAPES = ((6, 5, 3), (1, 4, 1), (3, 1, 2), (0, 4, 3), (5, 3, 1))
 
 
 @DTYPE_PARAM
@@ -220,7 +242,7 @@ def test_layer_forward_matches_reference(a1, activation, dtype, torch_gen):
         _expect_inputs_unchanged(before, "layer_forward")
         x64, W64, b64 = x.to(F64), W.to(F64), b.to(F64)
         expected = ACTIVATION_ORACLES[activation](F.linear(x64, W64, b64)).to(dtype)
-        scale = (x64.abs() @ W64.abs().T + b64.abs()).max()
+        scale = _max(x64.abs() @ W64.abs().T + b64.abs())
         _expect_close_at_scale(
             y,
             expected,
@@ -232,11 +254,21 @@ def test_layer_forward_matches_reference(a1, activation, dtype, torch_gen):
         )
 
 
+# b must have shape exactly (D_out,): a (1,) or 0-d bias broadcasts, and for D_out ≠ 1 it does
+# not fit; for D_out = 1, (1,) is (D_out,) itself (LAYER_SHAPES has that case).
 LAYER_MISMATCHES = {
     "x with D_in + 1 columns": ((4, 6), (3, 5), (3,)),
     "W given as (D_in, D_out)": ((4, 5), (5, 3), (3,)),
     "b with D_out + 1 entries": ((4, 5), (3, 5), (4,)),
     "b of length 1 (would broadcast)": ((4, 5), (3, 5), (1,)),
+    "b a 0-d tensor (would broadcast)": ((4, 5), (3, 5), ()),
+    "b a 0-d tensor, D_out = 1": ((4, 5), (1, 5), ()),
+    "b a column (D_out, 1), N = D_out (would broadcast)": ((3, 5), (3, 5), (3, 1)),
+    # the empty batch: a check made per example (or left to a loop) never runs there
+    "x (0, D_in + 1)": ((0, 6), (3, 5), (3,)),
+    "W given as (D_in, D_out), N = 0": ((0, 5), (5, 3), (3,)),
+    "b with D_out + 1 entries, N = 0": ((0, 5), (3, 5), (4,)),
+    "b of length 1, N = 0": ((0, 5), (3, 5), (1,)),
 }
 
 
@@ -383,6 +415,13 @@ COLLAPSE_MISMATCHES = {
     "b does not fit its W": [((3, 5), (4,))],
     "b of the second layer has length 1": [((3, 5), (3,)), ((7, 3), (1,))],
     "third layer does not fit the second": [((3, 5), (3,)), ((7, 3), (7,)), ((2, 3), (2,))],
+    # one pair: checks made only between consecutive layers never see it
+    "one pair, b of length 1": [((3, 5), (1,))],
+    "one pair, b a column (D_out, 1)": [((3, 5), (3, 1))],
+    "one pair, b a 0-d tensor": [((3, 5), ())],
+    "one pair, D_out = 0 and b of length 1": [((0, 5), (1,))],
+    "b of the first layer does not fit its W": [((3, 5), (4,)), ((7, 3), (7,))],
+    "b of the first layer a column (D_out, 1)": [((3, 5), (3, 1)), ((7, 3), (7,))],
 }
 
 
@@ -443,21 +482,24 @@ def test_collapse_linear_gradients_match_reference(a1, stack, dtype, torch_gen):
 # Fresh results, any device
 
 
-def _run_neuron_function(a1, function, dtype, device, gen=None):
-    """Call ``function`` on small inputs; returns (inputs, results)."""
+def _run_neuron_function(a1, function, dtype, device, gen=None, n=4):
+    """Call ``function`` on small inputs (``n`` examples, or for collapse_linear ``n`` - 1
+    inputs: n = 0 makes x, or the first W, empty); returns (inputs, results)."""
     def make(shape):
         if device == "meta":
             return torch.empty(shape, dtype=dtype, device="meta")
         return _randn(shape, dtype, gen)
 
     if function == "neuron_forward":
-        inputs = [make((4, 3)), make((3,)), make(())]
+        inputs = [make((n, 3)), make((3,)), make(())]
         results = [a1.neuron.neuron_forward(*inputs)]
     elif function == "layer_forward":
-        inputs = [make((4, 3)), make((2, 3)), make((2,))]
+        inputs = [make((n, 3)), make((2, 3)), make((2,))]
         results = [a1.neuron.layer_forward(*inputs)]
     else:
-        inputs = [make((2, 3)), make((2,)), make((5, 2)), make((5,))]
+        # Two pairs: their product is a new tensor. (For a single pair the contract lets
+        # collapse_linear return that pair itself, so it is not asked here.)
+        inputs = [make((2, max(n - 1, 0))), make((2,)), make((5, 2)), make((5,))]
         results = list(a1.neuron.collapse_linear([(inputs[0], inputs[1]), (inputs[2], inputs[3])]))
     return inputs, results
 
@@ -465,18 +507,19 @@ def _run_neuron_function(a1, function, dtype, device, gen=None):
 NEURON_FUNCTIONS = ("neuron_forward", "layer_forward", "collapse_linear")
 
 
+@pytest.mark.parametrize("n", [4, 0], ids=["N=4", "empty"])
 @pytest.mark.parametrize("function", NEURON_FUNCTIONS)
-def test_neuron_results_are_new_tensors(a1, function, torch_gen):
-    inputs, results = _run_neuron_function(a1, function, torch.float32, "cpu", torch_gen)
+def test_neuron_results_are_new_tensors(a1, function, n, torch_gen):
+    inputs, results = _run_neuron_function(a1, function, torch.float32, "cpu", torch_gen, n=n)
     before = [t.clone() for t in inputs]
     for y in results:
         expect(isinstance(y, torch.Tensor), f"{function} must return tensors")
         for t in inputs:
             expect(y is not t, f"{function} returns one of its inputs itself: return new tensors")
             expect(
-                y.numel() == 0
-                or y.untyped_storage().data_ptr() != t.untyped_storage().data_ptr(),
-                f"{function} returns a view of one of its inputs: return new tensors",
+                not shares_memory(y, t),
+                f"{function} returns a view of one of its inputs (at N = {n}): return new "
+                "tensors, also for an empty batch",
             )
     with torch.no_grad():
         for y in results:

@@ -24,10 +24,17 @@ def _close(actual, expected, rtol, atol) -> bool:
 # ---------------------------------------------------------------- design_matrix
 
 
+# A degree is any integral number ≥ 0: a Python int or a numpy integer (np.arange(10) hands out
+# np.int64).
+M_KINDS = {"int": int, "np.int64": np.int64, "np.int32": np.int32}
+
+
+@pytest.mark.parametrize("x_size", [9, 0], ids=["N=9", "empty x"])
+@pytest.mark.parametrize("M_kind", M_KINDS)
 @pytest.mark.parametrize("M", [1, 3, 9])
-def test_design_matrix_has_increasing_powers(a1, rng, M):
-    x = np.concatenate([rng.uniform(-2.0, 2.0, size=6), [0.0, 1.0, -1.0]])
-    phi = a1.polyfit.design_matrix(x, M)
+def test_design_matrix_has_increasing_powers(a1, rng, M, M_kind, x_size):
+    x = np.concatenate([rng.uniform(-2.0, 2.0, size=6), [0.0, 1.0, -1.0]])[:x_size]
+    phi = a1.polyfit.design_matrix(x, M_KINDS[M_kind](M))
     expected = oracles.vandermonde(x, M)
     expect(np.shape(phi) == (len(x), M + 1), "design_matrix(x, M) must have shape (N, M + 1)")
     if _close(phi, expected[:, ::-1], 1e-13, 0.0) and not _close(phi, expected, 1e-13, 0.0):
@@ -56,8 +63,13 @@ def test_design_matrix_degree_zero_is_a_column_of_ones(a1, rng):
 
 @pytest.mark.parametrize(
     ("x_shape", "M"),
-    [((5,), -1), ((5,), -3), ((5,), 3.5), ((5,), 0.5), ((5, 1), 2), ((2, 3), 2), ((), 2)],
-    ids=["M=-1", "M=-3", "M=3.5", "M=0.5", "x(5,1)", "x(2,3)", "x0d"],
+    [((5,), -1), ((5,), -3), ((5,), 3.5), ((5,), 0.5), ((5, 1), 2), ((2, 3), 2), ((), 2),
+     # every argument form, and the empty x, where a check made per input never runs
+     ((5,), np.int64(-1)), ((5,), np.float64(3.5)), ((0,), -1), ((0,), 3.5),
+     ((0,), np.int64(-2)), ((0, 2), 2), ((3, 0), 2), ((0, 0), 0)],
+    ids=["M=-1", "M=-3", "M=3.5", "M=0.5", "x(5,1)", "x(2,3)", "x0d", "M=np.int64(-1)",
+         "M=np.float64(3.5)", "M=-1,x(0,)", "M=3.5,x(0,)", "M=np.int64(-2),x(0,)", "x(0,2)",
+         "x(3,0)", "x(0,0)"],
 )
 def test_design_matrix_rejects_bad_degree_or_non_1d_x(a1, x_shape, M):
     x = np.linspace(0.0, 1.0, int(np.prod(x_shape))).reshape(x_shape)
@@ -159,7 +171,10 @@ def _best_by_wide_margin(scores: dict, margin: float = 1.05):
     return ranked[0] if scores[ranked[1]] >= margin * scores[ranked[0]] else None
 
 
-@pytest.mark.parametrize("degrees", [[9, 0, 3, 1, 5], [1, 9, 0, 3]], ids=str)
+@pytest.mark.parametrize(
+    "degrees", [[9, 0, 3, 1, 5], [1, 9, 0, 3], np.array([1, 9, 0, 3])],
+    ids=["list", "list4", "numpy array"],
+)
 def test_select_degree_picks_smallest_validation_rms(a1, rng, degrees):
     for _ in range(100):  # draw until one degree is best by a wide margin (robust to rounding)
         x_train, x_val = rng.uniform(0.0, 1.0, size=12), rng.uniform(0.0, 1.0, size=40)

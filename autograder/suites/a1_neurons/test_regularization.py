@@ -31,10 +31,13 @@ def _inputs(rng, kind: str, N: int):
     return rng.uniform(0.0, 1.0, size=N)
 
 
+# λ is any real number ≥ 0: a Python float or int, or a numpy floating scalar.
+NEGATIVE_LAMBDAS = [-1.0, -1e-9, -1, np.float64(-0.5), np.float32(-0.5)]
+
 # ---------------------------------------------------------------- l2_penalty
 
 
-@pytest.mark.parametrize("lam", [0.0, 0.3, 2.5])
+@pytest.mark.parametrize("lam", [0.0, 0.3, 2.5, 0, 3, np.float64(0.3)], ids=repr)
 def test_l2_penalty_is_half_lambda_times_squared_norm(a1, rng, lam):
     w = rng.normal(size=7)
     w[0] = 4.0
@@ -47,10 +50,15 @@ def test_l2_penalty_is_half_lambda_times_squared_norm(a1, rng, lam):
     )
 
 
-@pytest.mark.parametrize("lam", [-1.0, -1e-9])
-def test_l2_penalty_rejects_negative_lambda(a1, lam):
+# w empty or all zero: the penalty is 0 whatever λ, so a λ check read off the result misses it.
+PENALTY_WEIGHTS = {"w (3,)": np.ones(3), "w empty": np.zeros(0), "w zero": np.zeros(4)}
+
+
+@pytest.mark.parametrize("w_kind", PENALTY_WEIGHTS)
+@pytest.mark.parametrize("lam", NEGATIVE_LAMBDAS, ids=repr)
+def test_l2_penalty_rejects_negative_lambda(a1, lam, w_kind):
     with pytest.raises(ValueError):
-        a1.regularization.l2_penalty(np.ones(3), lam)
+        a1.regularization.l2_penalty(PENALTY_WEIGHTS[w_kind].copy(), lam)
 
 
 # ---------------------------------------------------------------- fit_ridge
@@ -113,7 +121,7 @@ def test_fit_ridge_matches_exact_rational_minimiser(a1, rng, kind, N, M, log_lam
     )
 
 
-@pytest.mark.parametrize("lam", [0.5, 4.0])
+@pytest.mark.parametrize("lam", [0.5, 4.0, 2, np.float64(0.5)], ids=repr)
 def test_fit_ridge_penalises_the_bias_weight(a1, rng, lam):
     # Degree 0: Ẽ(w₀) = ½ Σ (w₀ − tₙ)² + (λ/2) w₀² is minimised by w₀ = Σ tₙ / (N + λ).
     x = rng.uniform(0.0, 1.0, size=9)
@@ -123,10 +131,10 @@ def test_fit_ridge_penalises_the_bias_weight(a1, rng, lam):
         "fit_ridge must penalise EVERY weight, the bias w₀ included (as on the slide): the "
         "penalty is (λ/2)‖w‖² with ‖w‖² = w₀² + w₁² + … + w_M²"
     )
-    expect_array_close(w, [math.fsum(t) / (9 + lam)], message, rtol=1e-12)
+    expect_array_close(w, [math.fsum(t) / (9 + float(lam))], message, rtol=1e-6)
     # Degree 1 with a large offset, against the exact minimiser that penalises w₀ too.
     t = 10.0 + 2.0 * x + rng.normal(0.0, 0.1, size=9)
-    w = a1.regularization.fit_ridge(x, t, 1, lam)
+    w = a1.regularization.fit_ridge(x, t, np.int64(1), lam)  # a numpy integer degree too
     exact = oracles.exact_ridge(x, t, 1, lam)
     expect_array_close(w, exact, message, rtol=1e-6, atol=1e-9 * np.max(np.abs(exact)))
 
@@ -145,9 +153,10 @@ def test_fit_ridge_shrinks_the_weights_as_lambda_grows(a1, rng):
     )
 
 
-@pytest.mark.parametrize("lam", [-1.0, -1e-9])
-def test_fit_ridge_rejects_negative_lambda(a1, lam):
-    x = np.linspace(0.0, 1.0, 5)
+@pytest.mark.parametrize("N", [5, 0], ids=["N=5", "empty x"])
+@pytest.mark.parametrize("lam", NEGATIVE_LAMBDAS, ids=repr)
+def test_fit_ridge_rejects_negative_lambda(a1, lam, N):
+    x = np.linspace(0.0, 1.0, N)
     with pytest.raises(ValueError):
         a1.regularization.fit_ridge(x, np.sin(x), 2, lam)
 
@@ -203,7 +212,9 @@ def test_select_lambda_picks_smallest_validation_rms(a1, rng, scenario):
 
 
 @pytest.mark.parametrize(
-    ("lambdas", "expected"), [([0.1, 3.0, 0.0, 1.0], 3.0), ([0.0, 1e-4], 1e-4)]
+    ("lambdas", "expected"),
+    [([0.1, 3.0, 0.0, 1.0], 3.0), ([0.0, 1e-4], 1e-4), (np.array([0.1, 3.0, 0.0, 1.0]), 3.0)],
+    ids=["list", "two", "numpy array"],
 )
 def test_select_lambda_ties_go_to_the_largest_lambda(a1, rng, lambdas, expected):
     # All-zero training targets: every ridge fit is exactly w = 0, so every λ ties exactly.

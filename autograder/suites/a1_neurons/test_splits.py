@@ -3,6 +3,7 @@ protocol, including the test-set leakage checks."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -142,7 +143,10 @@ def test_train_val_test_split_leaves_the_global_numpy_random_state_alone(a1):
 @pytest.mark.parametrize(
     ("n", "val_frac", "test_frac"),
     [(10, -0.1, 0.2), (10, 0.2, -0.01), (10, 1.0, 0.0), (10, 0.0, 1.0), (10, 1.5, 0.2),
-     (10, 0.2, 2.0), (10, 0.5, 0.5), (10, 0.7, 0.6), (10, 0.25, 0.75), (0, 0.2, 0.2)],
+     (10, 0.2, 2.0), (10, 0.5, 0.5), (10, 0.7, 0.6), (10, 0.25, 0.75), (0, 0.2, 0.2),
+     # every argument form: Python ints, numpy floats; and n = 0 with fractions that fit
+     (10, 1, 0), (10, 0, 1), (10, np.float64(0.6), np.float64(0.4)),
+     (10, np.float64(-0.1), 0.2), (0, 0.0, 0.0), (0, 0, 0)],
 )
 def test_train_val_test_split_rejects_invalid_arguments(a1, n, val_frac, test_frac):
     with pytest.raises(ValueError):
@@ -268,6 +272,108 @@ def test_select_and_evaluate_ties_prefer_smaller_degree_then_larger_lambda(a1, r
         (result.M, result.lam) == (2, 2.0),
         "when several (M, λ) pairs have exactly the same validation RMS, select_and_evaluate "
         "must prefer the smaller M, then the larger λ (the simplest model)",
+    )
+
+
+# The joint search over (M, λ): a grid whose best pair a coordinate search (M at one λ, then λ
+# for that M; or λ at one M, then M) misses from every start it could take.
+GRID_DEGREES = tuple(range(10))
+GRID_LAMBDAS = (0.0, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0)  # ln λ ≥ −18, as graded
+
+
+def _coordinate_searches(V, degrees, lambdas) -> set:
+    """The pairs a coordinate search picks on the table ``V`` (ties as the contract breaks
+    them): M at the first, the smallest or the largest λ, then λ for that M; λ at the first,
+    the smallest or the largest M, then M for that λ; each once, and alternated until neither
+    changes."""
+    def best_M(lam):
+        return min(degrees, key=lambda M: (V[M, lam], M))
+
+    def best_lam(M):
+        return min(lambdas, key=lambda lam: (V[M, lam], -lam))
+
+    def settle(M, lam):
+        for _ in range(len(degrees) * len(lambdas)):
+            M_next = best_M(lam)
+            lam_next = best_lam(M_next)
+            if (M_next, lam_next) == (M, lam):
+                break
+            M, lam = M_next, lam_next
+        return M, lam
+
+    chosen = set()
+    for lam in (lambdas[0], min(lambdas), max(lambdas)):
+        M = best_M(lam)
+        chosen |= {(M, best_lam(M)), settle(M, best_lam(M))}
+    for M in (degrees[0], min(degrees), max(degrees)):
+        lam = best_lam(M)
+        chosen |= {(best_M(lam), lam), settle(best_M(lam), lam)}
+    return chosen
+
+
+def _separating_grid(V, star, margin=1.05):
+    """Candidate lists (degrees, lambdas) drawn from the grid of ``V`` around ``star`` = (M*, λ*),
+    neither of them first, smallest or largest, such that in every column of a starting λ some
+    other M beats M* and in every row of a starting M some other λ beats λ*, each by
+    ``margin``; or None."""
+    star_degree, star_lam = star
+    for lam_mid, lam_max in itertools.permutations(
+            [lam for lam in GRID_LAMBDAS if lam not in (0.0, star_lam)], 2):
+        if not lam_mid < lam_max > star_lam:
+            continue
+        lambdas = [lam_mid, 0.0, star_lam, lam_max]
+        for M_min, M_mid, M_max in itertools.combinations(
+                [M for M in GRID_DEGREES if star_degree != M], 3):
+            if not M_min < star_degree < M_max:
+                continue
+            degrees = [M_mid, M_min, star_degree, M_max]
+            if all(min(V[M, lam] for M in degrees) * margin <= V[star_degree, lam]
+                   for lam in lambdas if lam != star_lam) \
+                    and all(min(V[M, lam] for lam in lambdas) * margin <= V[M, star_lam]
+                            for M in degrees if star_degree != M):
+                return degrees, lambdas
+    return None
+
+
+def _joint_search_data(a1, rng, seed, n=30):
+    """Data (x, t), candidate lists and their best pair, on which every coordinate search
+    chooses another pair: training targets from the sine, validation targets exactly on the
+    training fit of one pair (so it wins by far), the lists chosen around it."""
+    train, val, _ = (np.asarray(p) for p in a1.splits.train_val_test_split(n, seed=seed))
+    for _ in range(200):
+        x = np.sort(rng.uniform(0.0, 1.0, size=n))
+        t = oracles.sine_data(rng, x)
+        fits = {(M, lam): _fit(x, t, train, M, lam) for M in GRID_DEGREES for lam in GRID_LAMBDAS}
+        star = (int(rng.integers(2, 8)), GRID_LAMBDAS[int(rng.integers(2, len(GRID_LAMBDAS) - 1))])
+        t[val] = oracles.poly_values(x[val], fits[star])
+        V = {key: oracles.rms(oracles.poly_values(x[val], w), t[val]) for key, w in fits.items()}
+        if min(value for key, value in V.items() if key != star) < 1e-3:
+            continue  # another pair almost as good: not a clear choice
+        grid = _separating_grid(V, star)
+        if grid is not None:
+            return x, t, grid, star, V
+    return x, t, None, star, V
+
+
+@pytest.mark.parametrize("split_seed", [None, 9], ids=["default-seed", "seed-9"])
+def test_select_and_evaluate_searches_the_joint_grid_of_degrees_and_lambdas(a1, rng, split_seed):
+    seed = 0 if split_seed is None else split_seed
+    x, t, grid, star, V = _joint_search_data(a1, rng, seed)
+    expect(grid is not None, "internal: no data set that separates the joint search was found")
+    degrees, lambdas = grid
+    scores = {(M, lam): V[M, lam] for M in degrees for lam in lambdas}
+    expect(
+        min(scores, key=scores.get) == star
+        and all(value >= 1e-3 for key, value in scores.items() if key != star)
+        and star not in _coordinate_searches(scores, degrees, lambdas),
+        "internal: the data do not separate the joint search from a coordinate search",
+    )
+    result = _evaluate(a1, x, t, split_seed, degrees=degrees, lambdas=lambdas)
+    expect(
+        (result.M, result.lam) == star,
+        "select_and_evaluate must score EVERY pair (M, λ) of degrees × lambdas on the "
+        "validation split and choose the best pair: choosing M at one λ and then λ for that M "
+        "(for example select_degree, then select_lambda), or λ first and then M, can miss it",
     )
 
 

@@ -25,6 +25,7 @@ from autograder.suites.helpers import (
     expect_array_close,
     expect_tensor_close,
     fail,
+    shares_memory,
     unchanged,
 )
 
@@ -251,6 +252,8 @@ def test_standardize_matches_float64_reference(a2, dtype, rng):
             Z, (X64 - mean64) / std64, dtype, largest / std64,
             f"standardize of X {case}: Z must be (X - mean) / std, column by column, of shape "
             "(N, D), in X's dtype and device")
+        expect(not shares_memory(Z, X),
+               f"standardize of X {case}: Z is X itself or a view of it: return a new tensor")
 
 
 @DTYPE_PARAM
@@ -283,6 +286,9 @@ def test_standardize_uses_the_given_statistics(a2, dtype, rng):
             and unchanged(mean, mean_used) and unchanged(std, std_used),
             f"standardize(X, mean, std) with {case} must return the given mean and std",
         )
+        expect(not shares_memory(Z, X_test),
+               f"standardize(X, mean, std) with {case}: Z is X itself or a view of it: Z must "
+               "be a new tensor, at every size (N = 0 included)")
 
 
 def _with_constant_columns(rng, n, d, columns, value, dtype):
@@ -536,7 +542,8 @@ def _bad_inputs(case):
 
 BAD_INPUTS = ("t of shape (N, 1)", "t with N + 1 entries", "w with D + 1 entries",
               "w of shape (D, 1)", "b of shape (1,)", "X of shape (N,)", "N = 0 examples")
-TAKES_X_T_W_B = ("mse_loss", "mse_gradient", "numerical_gradient", "gradient_descent")
+TAKES_X_T_W_B = ("mse_loss", "mse_gradient", "numerical_gradient", "gradient_descent",
+                 "gradient_descent with steps = 0")
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS)
@@ -545,8 +552,9 @@ def test_functions_reject_inputs_that_do_not_fit(a2, function, case):
     X, t, w, b = _bad_inputs(case)
 
     def call():
-        if function == "gradient_descent":
-            return a2.descent.gradient_descent(X, t, lr=0.1, steps=2, w0=w, b0=b)
+        if function.startswith("gradient_descent"):
+            steps = 0 if "steps = 0" in function else 2
+            return a2.descent.gradient_descent(X, t, lr=0.1, steps=steps, w0=w, b0=b)
         return getattr(a2.descent, function)(X, t, w, b)
 
     why = ("the mean over no examples is undefined" if case == "N = 0 examples" else
@@ -622,12 +630,13 @@ def test_numerical_gradient_uses_the_given_eps(a2, dtype, rng):
     expect(bool((grad_w == 0).all()) and bool(grad_b == 0), message)
 
 
-@pytest.mark.parametrize("eps", (0.0, -1e-6, -1.0))
+# NaN and inf eps are not graded: the handout asked for ValueError at eps <= 0, which NaN is not.
+@pytest.mark.parametrize("eps", (0.0, -0.0, 0, -1e-6, -1.0, -1), ids=repr)
 def test_numerical_gradient_rejects_nonpositive_eps(a2, eps, rng):
     X, t, w, b = _regression_case(rng, (5, 2), F64)
     _expect_value_error(
         lambda: a2.descent.numerical_gradient(X, t, w, b, eps=eps),
-        f"numerical_gradient with eps = {eps} must raise ValueError: the step must be > 0",
+        f"numerical_gradient with eps = {eps!r} must raise ValueError: the step must be > 0",
     )
 
 
@@ -717,27 +726,39 @@ def test_gradient_descent_default_arguments(a2, dtype, rng):
     result = a2.descent.gradient_descent(X, t, steps=4)
     _expect_descent_matches(result, _descent64(X, t, 0.1, 4, None, 0.0), dtype, 3, 4,
                             "gradient_descent(X, t, steps=4) with the default lr = 0.1")
+    result = a2.descent.gradient_descent(X, t, lr=1, steps=3)
+    _expect_descent_matches(result, _descent64(X, t, 1.0, 3, None, 0.0), dtype, 3, 3,
+                            "gradient_descent(X, t, lr=1, steps=3) with lr a Python int (a "
+                            "positive finite number, as good as 1.0)")
 
 
 @DTYPE_PARAM
 def test_gradient_descent_zero_steps_returns_the_start(a2, dtype, rng):
-    X, t, w0, b_tensor = _regression_case(rng, (5, 2), dtype, "0-d tensor")
-    starts = {
-        "w0 None, b0 default": ({}, np.zeros(2), 0.0),
-        "w0 given, b0 a float": ({"w0": w0, "b0": -0.75}, _np(w0), -0.75),
-        "w0 given, b0 a 0-d tensor": ({"w0": w0, "b0": b_tensor}, _np(w0), float(b_tensor)),
-    }
-    for start, (kwargs, w64, b64) in starts.items():
-        what = f"gradient_descent with steps = 0 ({start})"
-        w, b, losses = _descent_result(a2.descent.gradient_descent(X, t, steps=0, **kwargs),
-                                       dtype, 2, 0)
-        expect(unchanged(_tensor(w64, dtype), w.detach()),
-               f"{what} must return w0 unchanged (zeros when w0 is None)")
-        expect(unchanged(_tensor(b64, dtype), b.detach()),
-               f"{what} must return b0 unchanged, as a 0-d tensor")
-        expect_array_close(losses, [_loss64(X, t, w64, b64)],
-                           f"{what}: losses must be [E(w0, b0)]", rtol=TOLERANCE[dtype],
-                           atol=TOLERANCE[dtype])
+    for shape in ((5, 2), (1, 1)):
+        d = shape[1]
+        X, t, w0, b_tensor = _regression_case(rng, shape, dtype, "0-d tensor")
+        starts = {
+            "w0 None, b0 default": ({}, np.zeros(d), 0.0),
+            "w0 given, b0 a float": ({"w0": w0, "b0": -0.75}, _np(w0), -0.75),
+            "w0 given, b0 an int, lr an int": ({"w0": w0, "b0": 2, "lr": 3}, _np(w0), 2.0),
+            "w0 given, b0 a 0-d tensor": ({"w0": w0, "b0": b_tensor}, _np(w0),
+                                          float(b_tensor)),
+            "w0 None, b0 a 0-d tensor, lr an int": ({"b0": b_tensor, "lr": 1}, np.zeros(d),
+                                                    float(b_tensor)),
+        }
+        for start, (kwargs, w64, b64) in starts.items():
+            what = f"gradient_descent with steps = 0 ({start}, X of shape {shape})"
+            before = _snapshot(X, t, *kwargs.values())
+            w, b, losses = _descent_result(
+                a2.descent.gradient_descent(X, t, steps=0, **kwargs), dtype, d, 0)
+            _expect_unchanged(before, "gradient_descent")
+            expect(unchanged(_tensor(w64, dtype), w.detach()),
+                   f"{what} must return w0 unchanged (zeros when w0 is None)")
+            expect(unchanged(_tensor(b64, dtype), b.detach()),
+                   f"{what} must return b0 unchanged, as a 0-d tensor")
+            expect_array_close(losses, [_loss64(X, t, w64, b64)],
+                               f"{what}: losses must be [E(w0, b0)]", rtol=TOLERANCE[dtype],
+                               atol=TOLERANCE[dtype] * max(abs(_loss64(X, t, w64, b64)), 1.0))
 
 
 @DTYPE_PARAM
@@ -799,16 +820,33 @@ def test_gradient_descent_diverges_above_two_over_lambda_max(a2, dtype, rng):
 DESCENT_BAD_ARGUMENTS = {
     "lr = 0": {"lr": 0.0},
     "lr < 0": {"lr": -0.1},
+    "lr = 0 as an int": {"lr": 0},
+    "lr = -1 as an int": {"lr": -1},
     "steps < 0": {"steps": -1},
+    "steps < 0, w0 and a 0-d b0 given": {"steps": -3, "w0": "given", "b0": "tensor"},
 }
+# steps = 0 takes no step: a learning rate checked only where a step is taken is never checked.
+DESCENT_BAD_ARGUMENTS.update({
+    f"{case}, steps = 0{extra}": {**arguments, "steps": 0, **start}
+    for case, arguments in list(DESCENT_BAD_ARGUMENTS.items()) if "steps" not in arguments
+    for extra, start in (("", {}), (", w0 and a 0-d b0 given", {"w0": "given", "b0": "tensor"}),
+                         (", b0 an int", {"b0": 1}))
+})
 
 
 @pytest.mark.parametrize("case", DESCENT_BAD_ARGUMENTS)
 def test_gradient_descent_rejects_bad_lr_or_steps(a2, case, rng):
     X, t = _standardized_case(rng, 6, 2, F64)
+    kwargs = dict(DESCENT_BAD_ARGUMENTS[case])
+    if kwargs.get("w0") == "given":
+        kwargs["w0"] = _tensor(rng.normal(size=2), F64)
+    if kwargs.get("b0") == "tensor":
+        kwargs["b0"] = _tensor(0.5, F64)
     _expect_value_error(
-        lambda: a2.descent.gradient_descent(X, t, **DESCENT_BAD_ARGUMENTS[case]),
-        f"gradient_descent with {case} must raise ValueError: lr must be > 0 and steps >= 0",
+        lambda: a2.descent.gradient_descent(X, t, **kwargs),
+        f"gradient_descent with {case} must raise ValueError: lr must be > 0 and steps >= 0, "
+        "also when steps = 0 (a check made only where a step is taken is never reached then: "
+        "check the arguments before the loop)",
     )
 
 

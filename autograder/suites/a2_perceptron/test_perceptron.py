@@ -21,11 +21,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from autograder.readguard import ValueReadError, guarded, meta_shapes_only
 from autograder.suites.helpers import (
     FLOAT_DTYPES,
     expect,
     expect_tensor_close,
     fail,
+    shares_memory,
     unchanged,
 )
 
@@ -330,15 +332,17 @@ def test_step_of_nan_is_nan(a2, dtype):
 
 
 def test_step_returns_a_new_tensor(a2, torch_gen):
-    x = torch.randn(3, 4, generator=torch_gen)
-    before = x.clone()
-    y = a2.perceptron.step(x)
-    expect(isinstance(y, torch.Tensor), "step must return a torch.Tensor")
-    expect(y is not x and y.untyped_storage().data_ptr() != x.untyped_storage().data_ptr(),
-           "step returns its input or a view of it: the result must be a new tensor")
-    y.fill_(7.0)
-    expect(unchanged(before, x), "writing into the result of step changes its input: the "
-           "result must be a new tensor")
+    for shape in ((3, 4), (), (1,), (0,), (0, 3)):  # every size, empty included
+        x = torch.randn(shape, generator=torch_gen)
+        before = x.clone()
+        y = a2.perceptron.step(x)
+        expect(isinstance(y, torch.Tensor), "step must return a torch.Tensor")
+        expect(not shares_memory(y, x),
+               f"step of a tensor of shape {shape} returns its input or a view of it: the result "
+               "must be a new tensor, at every size (empty and 0-d included)")
+        y.fill_(7.0)
+        expect(unchanged(before, x), "writing into the result of step changes its input: the "
+               "result must be a new tensor")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,7 +530,7 @@ def test_update_default_learning_rate_is_one(a2, rng):
 
 
 @WIDE_DTYPE_PARAM
-@pytest.mark.parametrize("lr", [0.1, 0.3, 1e-3, 7.5])
+@pytest.mark.parametrize("lr", [0.1, 0.3, 1e-3, 7.5, 3], ids=str)  # 3: a Python int
 def test_update_with_any_positive_learning_rate(a2, dtype, lr, torch_gen):
     for target in (0, 1):
         w = torch.randn(5, generator=torch_gen, dtype=F64)
@@ -544,10 +548,12 @@ def test_update_with_any_positive_learning_rate(a2, dtype, lr, torch_gen):
 
 
 def test_update_leaves_its_inputs_alone_and_returns_new_tensors(a2):
-    for target in (0, 1):  # misclassified, then correctly classified (nothing to change)
-        w = torch.tensor([1.0, -2.0, 0.5], dtype=F64)
+    # misclassified, then correctly classified (nothing to change); D = 3, then D = 1
+    for target, (w_values, x_values) in itertools.product(
+            (0, 1), (([1.0, -2.0, 0.5], [2.0, 1.0, 1.0]), ([0.5], [1.0]))):
+        w = torch.tensor(w_values, dtype=F64)
         b = torch.tensor(0.25, dtype=F64)
-        x = torch.tensor([2.0, 1.0, 1.0], dtype=F64)  # w·x + b = 0.75: output 1
+        x = torch.tensor(x_values, dtype=F64)  # w·x + b = 0.75: output 1
         before = [w.clone(), b.clone(), x.clone()]
         w_new, b_new = a2.perceptron.perceptron_update(w, b, x, target, lr=0.5)
         for old, new, name in zip(before, (w, b, x), "wbx", strict=True):
@@ -556,8 +562,7 @@ def test_update_leaves_its_inputs_alone_and_returns_new_tensors(a2):
                    f"`w += lr * (t - y) * x`): the caller's tensors must stay as they were: "
                    f"{INPLACE_HINT}")
         for new, old, name in ((w_new, w, "w"), (b_new, b, "b")):
-            expect(isinstance(new, torch.Tensor) and new is not old
-                   and new.untyped_storage().data_ptr() != old.untyped_storage().data_ptr(),
+            expect(isinstance(new, torch.Tensor) and not shares_memory(new, old),
                    f"perceptron_update returns {name} itself (or a view of it) for "
                    f"{'a correctly classified' if target else 'an'} example: return new "
                    "tensors always, also when nothing changes")
@@ -591,59 +596,101 @@ def test_update_rejects_shapes_that_do_not_fit(a2, shapes):
 # Any device: the meta device has no data
 
 
-def _meta(shape, dtype=torch.float32):
-    return torch.empty(shape, dtype=dtype, device="meta")
+def _values(shape, dtype, seed=0):
+    gen = torch.Generator().manual_seed(seed + len(shape))
+    return torch.randn(shape, generator=gen, dtype=F64).to(dtype)
+
+
+READ_HINT = (
+    "compute with tensor operations only: no .item()/float()/.tolist()/.numpy(), no Python "
+    "if on a tensor (multiplying by t − y already does 'only when wrong'), no loop over "
+    "elements"
+)
+
+
+def _predict_update_calls(a2, make, dtype):
+    """(name, call, result shape) of step, perceptron_predict and perceptron_update with
+    tensors made by ``make(shape, dtype)`` (meta tensors, or CPU tensors refusing reads)."""
+    return {
+        "step (0-d)": (lambda: a2.perceptron.step(make((), dtype)), ()),
+        "step (empty)": (lambda: a2.perceptron.step(make((0, 3), dtype)), (0, 3)),
+        "step (3-D)": (lambda: a2.perceptron.step(make((2, 3, 4), dtype)), (2, 3, 4)),
+        "perceptron_predict (N, D)": (lambda: a2.perceptron.perceptron_predict(
+            make((5, 3), dtype), make((3,), dtype), 0.5), (5,)),
+        "perceptron_predict (0, D), 0-d b": (lambda: a2.perceptron.perceptron_predict(
+            make((0, 3), dtype), make((3,), dtype), make((), dtype)), (0,)),
+        "perceptron_predict (D,)": (lambda: a2.perceptron.perceptron_predict(
+            make((3,), dtype), make((3,), dtype), make((), dtype)), ()),
+    }
+
+
+def _update_forms(make, dtype):
+    """(b, t) forms of perceptron_update: numbers, 0-d tensors, an integer target tensor."""
+    return ((0.0, 1), (make((), dtype), make((), dtype).round().clamp(0, 1)),
+            (1, make((), torch.int64)))
 
 
 @DTYPE_PARAM
-def test_step_predict_and_update_work_on_the_meta_device(a2, dtype):
+def test_step_predict_and_update_read_no_values_and_keep_the_device(a2, dtype):
+    """The handout: no value read into Python, results on x's device. Value reads are checked
+    with CPU tensors that refuse them (autograder/readguard.py), the device on the meta device
+    (no data), where every vectorised style works, boolean masks included."""
     probe = torch.tensor([1.0, -1.0], dtype=dtype)  # an ordinary call first (stubs fail here)
     a2.perceptron.perceptron_update(probe, 0.0, probe, 1)
-    calls = {
-        "step (0-d)": (lambda: a2.perceptron.step(_meta((), dtype)), ()),
-        "step (empty)": (lambda: a2.perceptron.step(_meta((0, 3), dtype)), (0, 3)),
-        "step (3-D)": (lambda: a2.perceptron.step(_meta((2, 3, 4), dtype)), (2, 3, 4)),
-        "perceptron_predict (N, D)": (lambda: a2.perceptron.perceptron_predict(
-            _meta((5, 3), dtype), _meta((3,), dtype), 0.5), (5,)),
-        "perceptron_predict (0, D), 0-d b": (lambda: a2.perceptron.perceptron_predict(
-            _meta((0, 3), dtype), _meta((3,), dtype), _meta((), dtype)), (0,)),
-        "perceptron_predict (D,)": (lambda: a2.perceptron.perceptron_predict(
-            _meta((3,), dtype), _meta((3,), dtype), _meta((), dtype)), ()),
-    }
-    for name, (call, shape) in calls.items():
+
+    def refusing(shape, dtype):
+        values = _values(shape, dtype)
+        return guarded(values.to(torch.int64) if dtype == torch.int64 else values)
+
+    def meta(shape, dtype):
+        return torch.empty(shape, dtype=dtype, device="meta")
+
+    for name, (call, shape) in _predict_update_calls(a2, refusing, dtype).items():
         try:
             y = call()
-        except (RuntimeError, TypeError, NotImplementedError) as error:
-            if isinstance(error, NotImplementedError):
-                raise
-            fail(f"{name} fails for tensors on the 'meta' device (a device without data; "
-                 f"{type(error).__name__}). It must work on any device without reading values: "
-                 "no .item()/float()/.tolist()/.numpy()/.cpu(), no Python if on a tensor, and "
-                 "new tensors made with *_like(x) or on x.device")
-        expect(isinstance(y, torch.Tensor) and y.device.type == "meta",
-               f"{name} returns its result on another device than its input")
-        expect(tuple(y.shape) == shape and y.dtype == dtype,
-               f"{name} returns the wrong shape or dtype on the meta device")
-    for b, t in ((0.0, 1), (_meta((), dtype), _meta((), dtype)), (1, _meta((), torch.int64))):
+        except ValueReadError as error:
+            fail(f"{name} reads tensor values into Python ({str(error).splitlines()[0]}): "
+                 f"{READ_HINT}")
+        expect(isinstance(y, torch.Tensor) and tuple(y.shape) == shape and y.dtype == dtype,
+               f"{name} returns the wrong shape or dtype")
+    for b, t in _update_forms(refusing, dtype):
         try:
-            result = a2.perceptron.perceptron_update(_meta((3,), dtype), b, _meta((3,), dtype), t,
-                                                     lr=0.5)
-        except (RuntimeError, TypeError) as error:
-            fail(f"perceptron_update fails for tensors on the 'meta' device "
-                 f"({type(error).__name__}): compute the update with tensor arithmetic only "
-                 "(lr·(t − y) is 0 when the example is right: no Python if on y or t, no "
-                 ".item(), no float(b))")
-        expect(isinstance(result, tuple) and len(result) == 2,
-               "perceptron_update must return the tuple (w_new, b_new)")
-        w_new, b_new = result
-        expect(isinstance(w_new, torch.Tensor) and w_new.device.type == "meta"
-               and tuple(w_new.shape) == (3,) and w_new.dtype == dtype,
-               "perceptron_update on the meta device: w_new must be a tensor of w's shape, dtype "
-               "and device")
-        expect(isinstance(b_new, torch.Tensor) and b_new.device.type == "meta"
-               and b_new.dim() == 0 and b_new.dtype == dtype,
-               "perceptron_update on the meta device: b_new must be a 0-d tensor of w's dtype and "
-               "device, also when b or t is a Python number")
+            a2.perceptron.perceptron_update(refusing((3,), dtype), b, refusing((3,), dtype), t,
+                                            lr=0.5)
+        except ValueReadError as error:
+            fail(f"perceptron_update reads tensor values into Python "
+                 f"({str(error).splitlines()[0]}): {READ_HINT}")
+    with meta_shapes_only():
+        for name, (call, shape) in _predict_update_calls(a2, meta, dtype).items():
+            try:
+                y = call()
+            except (RuntimeError, TypeError) as error:
+                fail(f"{name} fails for tensors on the 'meta' device (a device without data; "
+                     f"{type(error).__name__}). It must work on any device: no .cpu()/.numpy(), "
+                     "and new tensors made with *_like(x) or on x.device")
+            expect(isinstance(y, torch.Tensor) and y.device.type == "meta",
+                   f"{name} returns its result on another device than its input")
+            expect(tuple(y.shape) == shape and y.dtype == dtype,
+                   f"{name} returns the wrong shape or dtype on the meta device")
+        for b, t in _update_forms(meta, dtype):
+            try:
+                result = a2.perceptron.perceptron_update(meta((3,), dtype), b, meta((3,), dtype),
+                                                         t, lr=0.5)
+            except (RuntimeError, TypeError) as error:
+                fail(f"perceptron_update fails for tensors on the 'meta' device "
+                     f"({type(error).__name__}): compute the update with tensor arithmetic on "
+                     "the tensors' own device (no .cpu(), no new tensors on the CPU)")
+            expect(isinstance(result, tuple) and len(result) == 2,
+                   "perceptron_update must return the tuple (w_new, b_new)")
+            w_new, b_new = result
+            expect(isinstance(w_new, torch.Tensor) and w_new.device.type == "meta"
+                   and tuple(w_new.shape) == (3,) and w_new.dtype == dtype,
+                   "perceptron_update on the meta device: w_new must be a tensor of w's shape, "
+                   "dtype and device")
+            expect(isinstance(b_new, torch.Tensor) and b_new.device.type == "meta"
+                   and b_new.dim() == 0 and b_new.dtype == dtype,
+                   "perceptron_update on the meta device: b_new must be a 0-d tensor of w's "
+                   "dtype and device, also when b or t is a Python number")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -717,38 +764,53 @@ def test_train_default_arguments(a2, dtype, rng):
 
 @DTYPE_PARAM
 def test_train_one_example(a2, dtype):
-    for x, target, lr in (([0.0, 0.0], 0, 1.0), ([0.0, 0.0], 1, 1.0), ([2.0, -1.0], 0, 0.5),
-                          ([-1.0, 3.0], 1, 2.0), ([1.5], 0, 1.0)):
+    for x, target, lr in (([0.0, 0.0], 0, 1.0), ([0.0, 0.0], 1, 1), ([2.0, -1.0], 0, 0.5),
+                          ([-1.0, 3.0], 1, 2), ([1.5], 0, 1.0)):  # lr 1 and 2: Python ints
         X, t = np.array([x]), np.array([float(target)])
         case = Case("one example", X, t, {"lr": lr, "max_epochs": 20},
                     oracle_train(X, t, lr, 20))
         X_t, t_t, kwargs = _train_arguments(case, dtype)
         _expect_run(a2.perceptron.train_perceptron(X_t, t_t, **kwargs), case, dtype,
                     f"train_perceptron on a single example (N = 1, D = {len(x)}, "
-                    f"{_name(dtype)})")
+                    f"{_name(dtype)}, lr = {lr!r}, {_a(type(lr).__name__)})")
 
 
 @DTYPE_PARAM
 def test_train_with_no_examples(a2, dtype):
-    for w0, b0, max_epochs in ((None, 0.0, 100), ([1.0, -2.0, 0.5], 1.5, 1),
-                               ([0.0, 3.0, -1.0], "tensor", 7)):
-        X, t = torch.zeros((0, 3), dtype=dtype), torch.zeros(0, dtype=dtype)
+    # Every argument form the contract allows: lr a float or an int (or the default), b0 a
+    # Python float, int or 0-d tensor, targets a float or an integer tensor.
+    for w0, b0, kwargs, target_dtype in (
+            (None, 0.0, {}, dtype),
+            ([1.0, -2.0, 0.5], 1.5, {"max_epochs": 1, "lr": 2}, torch.int64),
+            ([0.0, 3.0, -1.0], "tensor", {"max_epochs": 7, "lr": 0.5}, dtype),
+            ([2.0, 0.0, 1.0], 2, {"max_epochs": 3, "lr": 1}, torch.int64),
+            (None, "tensor", {"lr": 0.25}, dtype)):
+        X, t = torch.zeros((0, 3), dtype=dtype), torch.zeros(0, dtype=target_dtype)
         w0_t = None if w0 is None else _tensor(w0, dtype)
         b0_value = -0.5 if b0 == "tensor" else b0
         b0_arg = _tensor(b0_value, dtype) if b0 == "tensor" else b0
-        result = a2.perceptron.train_perceptron(X, t, max_epochs=max_epochs, w0=w0_t, b0=b0_arg)
+        before = [v.clone() for v in (w0_t, b0_arg) if isinstance(v, torch.Tensor)]
+        result = a2.perceptron.train_perceptron(X, t, w0=w0_t, b0=b0_arg, **kwargs)
         context = (f"train_perceptron with N = 0 examples ({_name(dtype)}, "
-                   f"{'no w0' if w0 is None else 'w0 given'})")
+                   f"{'no w0' if w0 is None else 'w0 given'}, b0 "
+                   f"{'a 0-d tensor' if b0 == 'tensor' else _a(type(b0).__name__)}, "
+                   f"{_name(target_dtype)} targets, lr = {kwargs.get('lr', 'default')!r})")
+        after = [v for v in (w0_t, b0_arg) if isinstance(v, torch.Tensor)]
+        for old, new in zip(before, after, strict=True):
+            expect(unchanged(old, new), f"{context} changed w0 or b0 in place: {INPLACE_HINT}")
         w, b, errors = _unpack_train(result, dtype, 3, context)
         expect(errors == [0], f"{context}: an epoch over no examples has no error, so training "
                "stops after the first epoch: errors must be [0]")
         expect_tensor_close(w, torch.zeros(3, dtype=dtype) if w0 is None else w0_t.clone(),
                             f"{context}: w must be w0 (zeros when w0 is None)", rtol=0, atol=0)
-        expect_tensor_close(b, _tensor(b0_value, dtype),
+        expect_tensor_close(b, _tensor(float(b0_value), dtype),
                             f"{context}: b must be b0 as a 0-d tensor", rtol=0, atol=0)
-        if w0_t is not None:
-            expect(w.untyped_storage().data_ptr() != w0_t.untyped_storage().data_ptr(),
-                   f"{context}: the returned w is w0 itself: return a new tensor")
+        for new, old, name in ((w, w0_t, "w0"), (b, b0_arg, "b0")):
+            if isinstance(old, torch.Tensor):
+                expect(not shares_memory(new, old),
+                       f"{context}: the returned {name[0]} is {name} itself (or a view of it): "
+                       "with no example no update makes a new tensor, so start from a copy "
+                       f"({name}.clone()); w and b must be new tensors")
 
 
 def _separable_random_data(gen, n, d, margin):
@@ -828,9 +890,58 @@ TRAIN_MISUSES = {
     "lr = 0": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": 0.0}),
     "lr < 0": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": -0.5}),
     "lr NaN": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": NAN}),
+    "lr inf": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": INF}),
+    "lr = 0 as an int": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": 0}),
+    "lr = -1 as an int": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"lr": -1}),
     "max_epochs = 0": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"max_epochs": 0}),
     "max_epochs < 0": lambda: (*_gate([0.0, 0.0, 0.0, 1.0]), {"max_epochs": -3}),
 }
+
+# The same misuses with N = 0 examples, where a check made per example (perceptron_update's lr
+# check, w0's shape in a dot product, t[n] of each example) is never reached: (shape of X,
+# shape of t, keyword arguments), D = 2.
+NO_EXAMPLE_MISUSES = {
+    "lr = 0": ((0, 2), (0,), {"lr": 0.0}),
+    "lr = 0 as an int": ((0, 2), (0,), {"lr": 0}),
+    "lr < 0": ((0, 2), (0,), {"lr": -0.5}),
+    "lr = -1 as an int": ((0, 2), (0,), {"lr": -1}),
+    "lr NaN": ((0, 2), (0,), {"lr": NAN}),
+    "lr inf": ((0, 2), (0,), {"lr": INF}),
+    "w0 of the wrong length": ((0, 2), (0,), {"w0": (3,)}),
+    "w0 of shape (D, 1)": ((0, 2), (0,), {"w0": (2, 1)}),
+    "w0 0-d": ((0, 2), (0,), {"w0": ()}),
+    "targets of shape (1,)": ((0, 2), (1,), {}),
+    "targets of shape (0, 1)": ((0, 2), (0, 1), {}),
+    "X of one dimension": ((0,), (0,), {}),
+    "X of three dimensions": ((0, 2, 1), (0,), {}),
+    "max_epochs = 0": ((0, 2), (0,), {"max_epochs": 0}),
+    "max_epochs < 0": ((0, 2), (0,), {"max_epochs": -3}),
+}
+# The argument forms the contract allows, each with every misuse above (the misuse's own
+# keyword arguments win).
+NO_EXAMPLE_FORMS = {
+    "float targets, b0 a float": (F64, {"b0": 0.5}),
+    "int64 targets, b0 a 0-d tensor, lr an int": (torch.int64, {"b0": "tensor", "lr": 2}),
+    "float targets, b0 an int, w0 given": (F64, {"b0": -1, "w0": (2,)}),
+}
+
+
+def _no_example_misuse(misuse, form):
+    x_shape, t_shape, misuse_kwargs = NO_EXAMPLE_MISUSES[misuse]
+    target_dtype, form_kwargs = NO_EXAMPLE_FORMS[form]
+    kwargs = {**form_kwargs, **misuse_kwargs}
+    if kwargs.get("b0") == "tensor":
+        kwargs["b0"] = torch.tensor(0.5, dtype=F64)
+    if "w0" in kwargs:
+        kwargs["w0"] = torch.ones(kwargs["w0"], dtype=F64)
+    return torch.zeros(x_shape, dtype=F64), torch.zeros(t_shape, dtype=target_dtype), kwargs
+
+
+TRAIN_MISUSES.update({
+    f"{misuse} with N = 0 examples ({form})":
+        lambda misuse=misuse, form=form: _no_example_misuse(misuse, form)
+    for misuse in NO_EXAMPLE_MISUSES for form in NO_EXAMPLE_FORMS
+})
 
 
 @pytest.mark.parametrize("misuse", TRAIN_MISUSES)
@@ -845,8 +956,12 @@ def test_train_rejects_invalid_arguments(a2, misuse):
     except Exception as error:
         fail(f"train_perceptron raises {type(error).__name__} for {misuse}, not ValueError: "
              "check the arguments before training")
+    no_examples = (" With no example, a check made inside the loop (perceptron_update's lr "
+                   "check, the shapes of a dot product) is never reached: check every argument "
+                   "before the first epoch." if "N = 0" in misuse else "")
     fail(f"train_perceptron accepts {misuse}: raise ValueError (targets must be 0 or 1, t of "
-         "shape (N,), X of shape (N, D), w0 of shape (D,), lr > 0, max_epochs ≥ 1)")
+         "shape (N,), X of shape (N, D), w0 of shape (D,), lr a positive finite number, "
+         f"max_epochs ≥ 1).{no_examples}")
 
 
 def test_train_returns_new_tensors_and_leaves_its_inputs_alone(a2):
@@ -859,7 +974,7 @@ def test_train_returns_new_tensors_and_leaves_its_inputs_alone(a2):
             expect(unchanged(old, new),
                    f"train_perceptron changed {name} in place: {INPLACE_HINT}")
         for new, old, name in ((w, w0, "w0"), (b, b0, "b0")):
-            expect(new.untyped_storage().data_ptr() != old.untyped_storage().data_ptr(),
+            expect(not shares_memory(new, old),
                    f"train_perceptron returns {name} itself (or a view of it) when no update "
                    "is needed: return new tensors")
 
