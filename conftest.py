@@ -72,8 +72,10 @@ def pytest_addoption(parser):
     group.addoption(
         "--seed",
         type=int,
-        # The grader passes its secret-derived seed in the environment: a process's command
-        # line is readable by every user, its environment is not.
+        # autograder.runner (the repository's tests, the benchmark's naive loop) passes its seed
+        # in the environment: a process's command line is readable by every user, its
+        # environment is not. ``grade`` and ``batch`` set each module's secret-derived seed in
+        # the fork server's job instead (session.SEEDS), which ``seed`` prefers to this one.
         default=int(os.environ.get("AUTOGRADER_SEED", "0")),
         help="seed of the random test inputs (the grader derives its own)",
     )
@@ -259,7 +261,8 @@ def seed(request) -> int:
 
 
 def _test_seed(request) -> list[int]:
-    # Same inputs for every implementation under test, different ones for every test.
+    # Same inputs for every implementation under test, different ones for every test function
+    # (keyed by file and function name: the cases of a parametrised test share them).
     key = f"{request.node.path.name}::{request.node.originalname}"
     return [_seed_of(request), zlib.crc32(key.encode())]
 
@@ -268,12 +271,12 @@ def _test_seed(request) -> list[int]:
 # that asks for ``request`` costs pytest a fixture definition per test (a grade runs ~1,000).
 @pytest.fixture
 def rng(request) -> np.random.Generator:
-    """A numpy generator seeded from the run's seed and the test's name."""
+    """A numpy generator seeded from the test's module's seed (``seed``) and its name."""
     return np.random.default_rng(_test_seed(request))
 
 
 @pytest.fixture
 def torch_gen(request) -> torch.Generator:
-    """A torch CPU generator seeded from the run's seed and the test's name."""
+    """A torch CPU generator seeded from the test's module's seed (``seed``) and its name."""
     state = np.random.SeedSequence(_test_seed(request)).generate_state(1)[0]
     return torch.Generator().manual_seed(int(state))

@@ -15,6 +15,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import layout
+
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = "assignment.toml"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -83,12 +85,12 @@ class Assignment:
 
     @property
     def solutions(self) -> Path:
-        return self.root / "solutions" / self.name
+        return self.root / layout.solutions_folder(self.name)
 
     @property
     def stubs(self) -> Path:
         """The student's folder: generated stubs, handout, public tests."""
-        return self.root / "assignments" / self.name
+        return self.root / layout.student_folder(self.name)
 
     @property
     def init_file(self) -> Path:
@@ -146,7 +148,7 @@ class Assignment:
 def _manifest_paths(root: Path) -> dict[str, Path]:
     """name -> manifest file; an instructor's ``solutions/`` wins over a release's copy."""
     found: dict[str, Path] = {}
-    for folder in ("assignments", "solutions"):
+    for folder in (layout.STUDENT_ROOT, layout.SOLUTIONS_ROOT):
         for path in sorted((root / folder).glob(f"*/{MANIFEST}")):
             found[path.parent.name] = path
     return found

@@ -166,7 +166,7 @@ class DiskCache:
               modules: list[str]) -> None:
         for module in modules:
             entry = {"records": [r for r in records if r.get("module") == module],
-                     "events": [e for e in events if e.get("group") == module]}
+                     "events": pipeline.module_events(events, module, modules)}
             if entry["records"]:
                 grade.atomic_write(self.root / module / f"{task.keys[module]}.json",
                                    json.dumps(entry).encode())

@@ -155,6 +155,19 @@ def _doctor(args) -> int:
     return 1
 
 
+def _new(args) -> int:
+    _instructor_only("autograder/suites", "solutions")
+    from . import scaffold
+
+    try:
+        written = scaffold.new(args.name, args.module)
+    except scaffold.ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {path.relative_to(REPO)}")
+    return 0
+
+
 def _manual_scores(args) -> None:
     """--manual-scores: the written answers graded by hand, merged into every result."""
     if not args.manual_scores:
@@ -353,6 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", **_listed("show which confinement layers this machine gives a submission "
                             "and whether hidden grading is safe here (exit 1 if not)"))
     doctor.set_defaults(handler=_doctor)
+
+    new = commands.add_parser(
+        "new", **_listed("scaffold a new assignment: manifest, reference, handout, suites, "
+                         "rubric and zoo that every check accepts, stubs and points generated"))
+    new.add_argument("name", metavar="NAME", help="the new assignment: aN_word (a3_mlp)")
+    new.add_argument("--module", default="warmup",
+                     help="its graded module, holding a placeholder function (default: warmup)")
+    new.set_defaults(handler=_new)
 
     gradescope = commands.add_parser(
         "gradescope", **_listed("package the assignment's grader as Gradescope's autograder.zip"))

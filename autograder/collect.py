@@ -11,14 +11,15 @@ edited public tests) is listed as ignored.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from autograder import assignment as course
+from autograder import layout
+from autograder.layout import MAX_MODULE_BYTES, MAX_NOTEBOOK_BYTES
 
-MAX_MODULE_BYTES = 512 * 1024
-MAX_NOTEBOOK_BYTES = 8 * 2**20
 MAX_LISTED = 20  # ignored files named in a flag; the rest are counted
 REPO = Path(__file__).resolve().parent.parent
 # files a checkout of the student repository has anyway; ignored without a word when unchanged
@@ -57,7 +58,7 @@ def graded_list(assignment: course.Assignment) -> str:
 
 def find_package_dir(path: Path, assignment: course.Assignment | str) -> Path:
     name = assignment if isinstance(assignment, str) else assignment.name
-    checkout = path / "assignments" / name
+    checkout = path / layout.student_folder(name)
     return checkout if checkout.is_dir() else path
 
 
@@ -99,22 +100,22 @@ def _same_as_ours(file: Path, ours: Path) -> bool:
 
 
 def _same_as_released(file: Path, name: str, assignment: course.Assignment) -> bool:
-    """The student repository has its own generated pyproject.toml and Makefile."""
+    """The student repository has its own generated pyproject.toml (its conftest.py is ours)."""
     try:
-        return (not file.is_symlink() and file.stat().st_size < 2**20
-                and file.read_bytes() == _released_files(assignment.name).get(name))
+        return (name == "pyproject.toml" and not file.is_symlink() and file.stat().st_size < 2**20
+                and file.read_bytes() == _released_pyproject(assignment.name))
     except OSError:
         return False
 
 
 @cache
-def _released_files(assignment: str) -> dict[str, bytes]:
-    if not (REPO / "autograder" / "release.py").is_file():  # the student repository itself
-        return {}
-    from autograder import release
-
-    return {name: entry.data for name, entry in release.plan(assignment).items()
-            if name in _CHECKOUT_CONFIG}
+def _released_pyproject(assignment: str) -> bytes | None:
+    """The pyproject.toml a release made from this repository has (in a student repository,
+    ``_same_as_ours`` already knows it)."""
+    try:
+        return layout.student_pyproject(assignment, REPO).encode()
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
 
 
 def _list_ignored(submission: Submission, assignment: course.Assignment) -> None:

@@ -15,6 +15,18 @@ from autograder import assignment as course
 from autograder import report, validate
 
 
+def marks(assignment=None) -> tuple[float, float]:
+    """The reference's score and every submission's maximum in the demo, as the grader makes
+    them: every module point, of the modules' points and the notebook's checks, which a grade of
+    module files only counts as absent (its written answers wait for a human, outside both)."""
+    from autograder.notebook.grade import grade_notebook
+
+    assignment = course.resolve(assignment)
+    modules = sum(module.points for module in assignment.modules.values())
+    absent = grade_notebook(None, {}, assignment)  # the notebook part of such a grade
+    return modules, modules + sum(test.max_score for test in absent.scores)
+
+
 def run(assignment=None) -> int:
     """Grade the reference, the stubs and the zoo entries the manifest's ``demo`` names."""
     assignment = course.resolve(assignment)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from autograder import pysource
+from autograder.facts import Event
 
 SUSPICIOUS_IMPORTS = {
     "os", "sys", "subprocess", "socket", "ctypes", "importlib", "builtins", "gc", "inspect",
@@ -21,14 +22,24 @@ SUSPICIOUS_CALLS = {"eval", "exec", "compile", "__import__", "open", "globals", 
                     "delattr", "breakpoint", "input", "getattr"}
 
 
-RESOURCE_SIGNS = {  # what an exhausted limit looks like from inside the submission
+RESOURCE_SIGNS = {  # what an exhausted limit looks like from inside the submission: the type
+    # of the error it raised there (``facts.original`` where it did not cross as itself), or
+    # an OSError's errno
     "MemoryError": "memory",
     "RecursionError": "recursion depth",
     "BlockingIOError": "processes (fork refused)",
-    "Resource temporarily unavailable": "processes (fork refused)",
-    "Too many open files": "open files",
-    "File too large": "file size",
+    "EAGAIN": "processes (fork refused)",
+    "EMFILE": "open files",
+    "EFBIG": "file size",
 }
+
+
+def _resource_sign(record: dict) -> str | None:
+    facts = record.get("facts") or {}
+    for sign in (facts.get("errno"), facts.get("original"), record.get("error")):
+        if sign in RESOURCE_SIGNS:
+            return RESOURCE_SIGNS[sign]
+    return None
 
 
 def flag(kind: str, module: str | None, message: str) -> dict:
@@ -89,10 +100,9 @@ def record_flags(records: list[dict]) -> list[dict]:
             forbidden.setdefault(module, set()).add(facts.get("api") or "?")
     exhausted: dict[str, set[str]] = {}
     for record in records:
-        if record["outcome"] == "failed" and any(
-                sign in record.get("message", "") for sign in RESOURCE_SIGNS):
-            kind = next(sign for sign in RESOURCE_SIGNS if sign in record["message"])
-            exhausted.setdefault(record["module"], set()).add(RESOURCE_SIGNS[kind])
+        what = _resource_sign(record) if record["outcome"] == "failed" else None
+        if what:
+            exhausted.setdefault(record["module"], set()).add(what)
     for module, what in sorted(exhausted.items(), key=lambda kv: kv[0] or ""):
         flags.append(flag("resource-limit", module,
                           f"{module}.py ran into the sandbox's limits: {', '.join(sorted(what))}"))
@@ -103,15 +113,14 @@ def record_flags(records: list[dict]) -> list[dict]:
     return flags
 
 
-def event_flags(events: list[dict], modules=()) -> list[dict]:
-    """timeout, resource-limit, tampering, suspicious-code: what the sandbox saw (an event
-    without a module is charged to the one of ``modules`` its call or place names)."""
+def event_flags(events: list[Event]) -> list[dict]:
+    """timeout, resource-limit, tampering, suspicious-code: what the sandbox saw, each event
+    charged to the module it names (the sandbox gives every event the module of its request)."""
     grouped: dict[tuple[str, str | None], list[str]] = {}
     for event in events:
         if event.get("kind") == "unconfined":  # a note of the grade, not the submission's flag
             continue
-        module = event.get("module") or _module_in(
-            event.get("call", "") or event.get("where", ""), modules)
+        module = event.get("module")
         grouped.setdefault((event["kind"], module), []).append(event["message"])
     flags = []
     for (kind, module), messages in sorted(grouped.items(), key=lambda kv: (kv[0][0],
@@ -120,7 +129,3 @@ def event_flags(events: list[dict], modules=()) -> list[dict]:
         more = f" (and {len(unique) - 3} more)" if len(unique) > 3 else ""
         flags.append(flag(kind, module, "; ".join(unique[:3]) + more))
     return flags
-
-
-def _module_in(text: str, modules) -> str | None:
-    return next((m for m in modules if text.startswith(m) or f"{m}.py" in text), None)

@@ -34,9 +34,9 @@ def write_result(out: Path, name: str, outcome: report.Outcome) -> dict:
 def gradebook_columns(modules) -> list[str]:
     """The gradebook's columns: totals, each module's points (the assignment's order), the
     notebook's checked points (a number whatever was handed in: 0 where it was absent), what
-    became of it (graded, absent, unreadable, refused, failed), its written answers' points
-    once merged (``--manual-scores``) and the points still to be graded by hand, flags and
-    grader errors."""
+    became of it (graded, absent, refused, too large, unreadable, failed), its written answers'
+    points once merged (``--manual-scores``) and the points still to be graded by hand, flags
+    and grader errors."""
     return ["student", "score", "max_score", *modules, "notebook", "notebook_status",
             "written", "notebook_pending", "flags", "grader_error"]
 

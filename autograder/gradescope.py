@@ -34,6 +34,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import assignment as course
+from autograder.layout import solutions_folder, student_folder
 from autograder.release import _tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,14 +117,13 @@ def plan(assignment=None, secret: bytes | None = None) -> dict[str, tuple[bytes,
         files[f"autograder/suites/{helper.name}"] = (helper.read_bytes(), False)
     files[f"autograder/rubrics/{assignment.name}.toml"] = (
         assignment.rubric.read_bytes(), False)
-    files.update(_walk(assignment.stubs, f"assignments/{assignment.name}"))  # public tests
-    files[f"assignments/{assignment.name}/{course.MANIFEST}"] = (
-        assignment.manifest.read_bytes(), False)
+    students, solutions = student_folder(assignment.name), solutions_folder(assignment.name)
+    files.update(_walk(assignment.stubs, students))  # public tests
+    files[f"{students}/{course.MANIFEST}"] = (assignment.manifest.read_bytes(), False)
     for module in assignment.module_files:  # the reference stands in (autograder.standin)
-        files[f"solutions/{assignment.name}/{module}"] = (
-            (assignment.solutions / module).read_bytes(), False)
+        files[f"{solutions}/{module}"] = ((assignment.solutions / module).read_bytes(), False)
     if assignment.notebook and assignment.source_notebook.is_file():
-        files[f"solutions/{assignment.name}/{assignment.notebook}"] = (
+        files[f"{solutions}/{assignment.notebook}"] = (
             assignment.source_notebook.read_bytes(), False)
     files.update(_walk(REPO / "datasets", "datasets"))
     for name in ("conftest.py", "requirements/grading.txt"):

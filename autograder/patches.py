@@ -26,16 +26,28 @@ module itself are not imported; the entry says so to ruff with ``# ruff: noqa: F
 An entry that names no reference definition, whose definitions equal the reference's (comments
 and docstrings aside), or that holds other top-level statements does not apply
 (``PatchError``): copies of whole modules cannot drift from the source unnoticed.
+
+A hostile entry (``hostile/<name>.py``, or ``<module>.py`` in a folder ``hostile/<name>/``; its
+docstring starts with ``HOSTILE:``) is a patch by the same rules, applied to its base (the
+reference or the stubs), with three more allowances: it may hold other top-level statements
+(code that runs at import, and wrappers such as ``sign = _slow(sign)``, which run after
+the definition they wrap), ``REMOVES = ["name", ...]`` deletes definitions of the base, and
+``EXPECT = {...}`` (a literal, read without importing the entry) holds the expectations of a
+patch-file entry. Its names the base lacks, and its statements, keep their order with respect to
+its replaced definitions: each goes just before the next replaced definition that follows it in
+the entry, or at the end.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KINDS = ("bugs", "alternatives")
-_PREFIX = {"bugs": "BUG:", "alternatives": "ALT:"}
+HOSTILE = "hostile"
+_PREFIX = {"bugs": "BUG:", "alternatives": "ALT:", HOSTILE: "HOSTILE:"}
+_META = ("PATCHES", "REMOVES", "EXPECT")  # an entry's own lines, not definitions
 _DEFINITION = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _IMPORT = ast.Import | ast.ImportFrom
 
@@ -47,10 +59,13 @@ class PatchError(ValueError):
 @dataclass(frozen=True)
 class Entry:
     name: str
-    kind: str  # "bugs" or "alternatives"
+    kind: str  # "bugs", "alternatives" or "hostile"
     module: str  # the reference module it patches
-    summary: str  # the first line of its docstring ("BUG: ..." or "ALT: ...")
+    summary: str  # the first line of its docstring ("BUG: ...", "ALT: ...", "HOSTILE: ...")
     path: Path
+    removes: tuple[str, ...] = ()  # hostile only: base definitions it deletes
+    expect: dict = field(default_factory=dict, hash=False)  # hostile only: its EXPECT literal
+    description: str = ""  # the docstring's first paragraph, its prefix left out
 
 
 def _parse(path: Path) -> tuple[ast.Module, str]:
@@ -61,35 +76,61 @@ def _parse(path: Path) -> tuple[ast.Module, str]:
         raise PatchError(f"{path}: syntax error, line {error.lineno}: {error.msg}") from None
 
 
+def _meta_name(node: ast.stmt) -> str | None:
+    """``PATCHES``, ``REMOVES`` or ``EXPECT`` where ``node`` assigns that name, else None."""
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name) and node.targets[0].id in _META):
+        return node.targets[0].id
+    return None
+
+
 def _is_patches_line(node: ast.stmt) -> bool:
-    return (isinstance(node, ast.Assign) and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "PATCHES")
+    return _meta_name(node) is not None
 
 
-def read_entry(path: Path) -> Entry:
-    """The entry in ``path`` (not yet checked against the reference)."""
+def read_entry(path: Path, kind: str | None = None) -> Entry:
+    """The entry in ``path`` (not yet checked against the reference); its kind is the name of
+    its folder unless given (``hostile`` for a patch file inside a hostile folder)."""
     path = Path(path)
     tree, _ = _parse(path)
     docstring = (ast.get_docstring(tree) or "").strip()
-    module = None
+    kind = kind or path.parent.name
+    meta: dict[str, object] = {}
     for node in tree.body:
-        if (_is_patches_line(node) and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)):
-            module = node.value.value
-    if module is None:
+        name = _meta_name(node)
+        if name is not None:
+            try:
+                meta[name] = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError):
+                raise PatchError(f"{path}, line {node.lineno}: {name} must be a literal") from None
+    module = meta.get("PATCHES")
+    if not isinstance(module, str):
         raise PatchError(f"{path}: no PATCHES = \"<module>\" line naming the module it replaces")
     if not docstring:
         raise PatchError(f"{path}: no docstring saying what the entry is")
     summary = docstring.splitlines()[0]
-    kind = path.parent.name
     expected = (_PREFIX[kind],) if kind in _PREFIX else tuple(_PREFIX.values())
     if not summary.startswith(expected):
         raise PatchError(f"{path}: its docstring must start with {' or '.join(expected)}")
-    for node in tree.body[1:]:
-        if not (isinstance(node, _DEFINITION | _IMPORT | ast.Assign | ast.AnnAssign)):
-            raise PatchError(f"{path}, line {node.lineno}: an entry holds imports and "
-                             f"definitions only, not {type(node).__name__}")
-    return Entry(path.stem, kind, module, summary, path)
+    kind = kind if kind in _PREFIX else next(k for k, p in _PREFIX.items()
+                                             if summary.startswith(p))
+    if kind != HOSTILE:
+        extra = sorted(set(meta) - {"PATCHES"})
+        if extra:
+            raise PatchError(f"{path}: {', '.join(extra)}: only a hostile entry may have them")
+        for node in tree.body[1:]:
+            if not (isinstance(node, _DEFINITION | _IMPORT | ast.Assign | ast.AnnAssign)):
+                raise PatchError(f"{path}, line {node.lineno}: an entry holds imports and "
+                                 f"definitions only, not {type(node).__name__}")
+    removes = meta.get("REMOVES", ())
+    expect = meta.get("EXPECT", {})
+    if not (isinstance(removes, list | tuple) and all(isinstance(r, str) for r in removes)):
+        raise PatchError(f"{path}: REMOVES must be a list of names")
+    if not isinstance(expect, dict):
+        raise PatchError(f"{path}: EXPECT must be a dict")
+    paragraph = docstring.split("\n\n", 1)[0]
+    description = " ".join(paragraph[len(_PREFIX[kind]):].split())
+    return Entry(path.stem, kind, module, summary, path, tuple(removes), expect, description)
 
 
 def entries(zoo: Path, kind: str) -> dict[str, Entry]:
@@ -104,11 +145,22 @@ def entries(zoo: Path, kind: str) -> dict[str, Entry]:
     return {p.stem: read_entry(p) for p in sorted(folder.glob("*.py"))}
 
 
-def _definitions(tree: ast.Module) -> dict[str, ast.stmt]:
+def _is_wrapper(node: ast.stmt) -> bool:
+    """An assignment that reads a name it binds (``sign = _slow(sign)``): in a hostile entry, a
+    statement run after the definition it wraps, not a replacement of it."""
+    if not isinstance(node, ast.Assign):
+        return False
+    bound = {n.id for target in node.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(node.value))
+
+
+def _definitions(tree: ast.Module, hostile: bool = False) -> dict[str, ast.stmt]:
     found: dict[str, ast.stmt] = {}
     for node in tree.body:
         if isinstance(node, _DEFINITION):
             found[node.name] = node
+        elif hostile and _is_wrapper(node):
+            continue
         elif isinstance(node, ast.Assign | ast.AnnAssign) and not _is_patches_line(node):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -158,13 +210,23 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
         ref_lines[-1] += "\n"
     patch_lines = patch_source.splitlines(keepends=True)
     ref_defs = _definitions(ref_tree)
-    patch_defs = _definitions(patch_tree)
+    hostile = entry.kind == HOSTILE
+    patch_defs = _definitions(patch_tree, hostile)
     replaced = {name: node for name, node in patch_defs.items() if name in ref_defs}
-    if not replaced:
+    missing = [name for name in entry.removes if name not in ref_defs]
+    if missing:
+        raise PatchError(f"{entry.path}: REMOVES names {', '.join(missing)}, which "
+                         f"{entry.module}.py does not define")
+    # A hostile entry's other statements (code run at import) and its helpers, in its order.
+    replaced_nodes = {id(node) for node in replaced.values()}
+    others = [node for node in patch_tree.body[1 if ast.get_docstring(patch_tree) else 0:]
+              if not isinstance(node, _IMPORT) and not _is_patches_line(node)
+              and id(node) not in replaced_nodes] if hostile else []
+    if not replaced and not (hostile and (others or entry.removes)):
         raise PatchError(f"{entry.path}: replaces no definition of {entry.module}.py "
                          f"(it defines {sorted(patch_defs) or 'nothing'})")
     if all(_without_docstrings(node) == _without_docstrings(ref_defs[name])
-           for name, node in replaced.items()):
+           for name, node in replaced.items()) and not (hostile and (others or entry.removes)):
         raise PatchError(f"{entry.path}: its definitions equal the reference's (comments and "
                          "docstrings aside): it tests nothing")
 
@@ -173,6 +235,17 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
     spans: dict[tuple[int, int], list[str]] = {}
     for name, node in replaced.items():
         spans.setdefault(_span(ref_defs[name]), []).append(_segment(patch_lines, node))
+    for name in entry.removes:
+        spans.setdefault(_span(ref_defs[name]), []).append("")
+    at_end = []
+    for node in others:  # just before the next replaced definition of the entry, or at the end
+        following = [ref_defs[name] for name, def_node in replaced.items()
+                     if def_node.lineno > node.lineno]
+        if following:
+            start = min(_span(n)[0] for n in following)
+            spans.setdefault((start, start), []).append(_segment(patch_lines, node) + "\n\n")
+        else:
+            at_end.append(_segment(patch_lines, node))
     ref_imports = [n for n in ref_tree.body if isinstance(n, _IMPORT)]
     imported = set().union(*(_bound_names(n) for n in ref_imports))
     new_imports = [_segment(patch_lines, n) for n in patch_tree.body
@@ -185,8 +258,8 @@ def patched_source(entry: Entry, reference_dir: Path) -> str:
     lines = list(ref_lines)
     for (start, end), texts in sorted(spans.items(), reverse=True):
         lines[start:end] = ["".join(dict.fromkeys(texts))]
-    added = list(dict.fromkeys(_segment(patch_lines, node) for name, node in patch_defs.items()
-                               if name not in ref_defs))
+    added = at_end if hostile else list(dict.fromkeys(
+        _segment(patch_lines, node) for name, node in patch_defs.items() if name not in ref_defs))
     if added:
         lines.append("\n\n" + "\n\n".join(added))
     return "".join(lines)

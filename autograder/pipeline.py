@@ -26,11 +26,8 @@ import math
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -38,7 +35,7 @@ from typing import Protocol
 from autograder import assignment as course
 from autograder import collect, flags, notebook, probe, report, standin
 from autograder.pytest_report import read_records
-from autograder.sandbox import DEFAULT_UID, REFERENCE_UID_OFFSET, kill_job, kill_uid
+from autograder.sandbox import DEFAULT_UID, REFERENCE_UID_OFFSET, kill_job
 from autograder.scoring import load_rubric, score_records
 from autograder.seeds import secret
 
@@ -127,7 +124,7 @@ def finish(task: Task, records: list[dict], events: list[dict], error: str | Non
     if not records and error is None:
         error = "the test run produced no results (see the grader's log)"
     found = (flags.record_flags(records)
-             + flags.event_flags(events, assignment.modules)
+             + flags.event_flags(events)
              + flags.static_flags(submission.files))
     if submission.ignored:
         more = submission.ignored_count - len(submission.ignored)
@@ -146,49 +143,6 @@ def finish(task: Task, records: list[dict], events: list[dict], error: str | Non
                "dependencies": "reference" if standin.reference_of(assignment) else "own",
                **task.extra},
     )
-
-
-class Notebooks:
-    """Step 4: the notebook part of each submission, graded beside the module tests in threads
-    (each kernel runs confined, with a uid of its thread's own)."""
-
-    def __init__(self, assignment: course.Assignment, uids: list[int]):
-        self.assignment = assignment
-        self.pool = ThreadPoolExecutor(max_workers=len(uids), thread_name_prefix="notebook")
-        self.uids = list(uids)
-        self.lock = threading.Lock()
-        self.futures: list[Future] = []
-
-    def grade(self, task: Task, outcome: report.Outcome) -> None:
-        if task.submission.notebook is None:  # nothing to run: absent (or refused) at once
-            known: Future = Future()
-            known.set_result(notebook.merge(outcome, notebook.grade_submission(
-                task.submission, self.assignment, public_only=task.public_only)))
-            self.futures.append(known)
-            return
-        self.futures.append(self.pool.submit(self._grade, task, outcome))
-
-    def _grade(self, task: Task, outcome: report.Outcome) -> report.Outcome:
-        with self.lock:
-            uid = self.uids.pop()
-        try:
-            part = notebook.grade_submission(task.submission, self.assignment, uid=uid,
-                                             public_only=task.public_only)
-        finally:
-            kill_uid(uid)
-            with self.lock:
-                self.uids.append(uid)
-        return notebook.merge(outcome, part)
-
-    def finished(self, wait: bool = False) -> list[report.Outcome]:
-        if wait:
-            wait_for(self.futures)
-        done = [f for f in self.futures if f.done()]
-        self.futures = [f for f in self.futures if not f.done()]
-        return [f.result() for f in done]
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, jobs: int = 1,
@@ -213,7 +167,7 @@ def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, 
         tasks = [t for t in tasks if t.public_only]
         if not tasks:
             return 0
-    notebooks = Notebooks(assignment, [uid + NOTEBOOK_UID_OFFSET for uid in uids])
+    notebooks = notebook.Notebooks(assignment, [uid + NOTEBOOK_UID_OFFSET for uid in uids])
     reused = 0
 
     def finished(task: Task, records: list[dict], events: list[dict], error: str | None):
@@ -241,6 +195,14 @@ def run(tasks: list[Task], assignment: course.Assignment, on_done: Callable, *, 
     finally:
         notebooks.close()
     return reused
+
+
+def module_events(events: list[dict], module: str, modules: list[str]) -> list[dict]:
+    """The events charged to ``module`` of a job that ran ``modules``: those of its tests'
+    group, and an event outside every module's tests goes to the first module. One rule for
+    the outcome and the cache (``batch``)."""
+    return [e for e in events if e.get("group") == module
+            or (module == modules[0] and e.get("group") not in modules)]
 
 
 def _join(task: Task, modules: list[str]) -> tuple[list[dict], list[dict]]:
@@ -386,11 +348,9 @@ class _Runner:
                                               f"{message['code']})")
         elif self.cache is not None:
             self.cache.store(task, records, events, modules)
-        for module in modules:  # (an event outside every module's tests: the first's)
-            task.known[module] = {
-                "records": [r for r in records if r.get("module") == module],
-                "events": [e for e in events if e.get("group") == module or (
-                    module == modules[0] and e.get("group") not in modules)]}
+        for module in modules:
+            task.known[module] = {"records": [r for r in records if r.get("module") == module],
+                                  "events": module_events(events, module, modules)}
 
     def _look_up(self, task: Task) -> None:
         """Take from the cache the modules of ``task`` that another job stored meanwhile."""

@@ -17,6 +17,8 @@ import torch
 
 from autograder import standin, wire
 from autograder.assignment import Module
+from autograder.budgets import Budgets
+from autograder.facts import CROSSING_ERRORS, ErrorRecord
 from autograder.readguard import ValueReadError
 from autograder.sandbox import (
     REFERENCE_UID_OFFSET,
@@ -35,18 +37,12 @@ class StudentError(Exception):
     """An exception of a type that does not cross the sandbox as itself."""
 
 
-_CROSSING = {cls.__name__: cls for cls in (
-    ValueError, TypeError, NotImplementedError, RuntimeError, IndexError, KeyError,
-    ZeroDivisionError, AttributeError, AssertionError, ArithmeticError, OverflowError,
-    FloatingPointError, MemoryError, RecursionError, LookupError, OSError, NameError,
-    StopIteration, ValueReadError,
-)}
+_CROSSING = {**CROSSING_ERRORS, "ValueReadError": ValueReadError}
 
 
 class SandboxImplementation:
     """The seam's interface, backed by a Sandbox."""
 
-    HANG_LIMIT = 2  # timeouts (crashes, memory errors) after which a function is not called
 
     def __init__(self, name: str, paths, modules: dict[str, Module], init_file: Path,
                  function_budget: float = float("inf"), module_budget: float = float("inf"),
@@ -70,21 +66,7 @@ class SandboxImplementation:
         if reference is not None:
             self.sandbox.answer = self._ask_reference
         self._imported: dict[str, str | None] = {}
-        self._hangs: dict[str, int] = {}
-        self._crashes: dict[str, int] = {}
-        self._memory: dict[str, int] = {}
-        # Time budgets, fresh for each module's tests (like its worker): the seconds all calls
-        # of one student function may take, and all calls those tests make. A call that is
-        # passed student functions (neuron_forward(activation=tanh)) is charged to those and
-        # to a budget of its own, not to the function called or the module's budget: a slow
-        # tanh costs tanh's tests and the tests that pass tanh in, and nothing else. A spent
-        # budget fails the calls that follow at once.
-        self.function_budget, self.module_budget = function_budget, module_budget
-        self._spent: dict[str, float] = {}
-        self._group_spent = {"own": 0.0, "passed": 0.0}
-        self._exhausted: set[str] = set()
-        self._charges: dict[str, tuple[tuple[str, ...], str]] = {}  # call key -> who pays
-        self._told: set[str] = set()  # budget messages already recorded as events
+        self.budgets = Budgets(function_budget, module_budget)  # fresh for each module's tests
         self._namedtuples: dict = {}
         self._attributes: dict = {}
         self._track_ids = itertools.count(1)
@@ -101,13 +83,7 @@ class SandboxImplementation:
         if self.group is not None or self._group_starts:
             self.sandbox.close()
             self._imported.clear()
-            self._hangs.clear()
-            self._crashes.clear()
-            self._memory.clear()
-            self._spent.clear()
-            self._exhausted.clear()
-            self._told.clear()
-            self._group_spent = {"own": 0.0, "passed": 0.0}
+            self.budgets.reset()
             self._attributes.clear()
         self.group = self.sandbox.group = module
         self.sandbox.stand_ins = standin.plan(list(self.rules), self.reference["functions"],
@@ -148,15 +124,16 @@ class SandboxImplementation:
                 reply, _ = self.sandbox.request({"op": "import", "module": name}, [],
                                                 self.sandbox.import_timeout, f"import of {name}.py")
                 if "error" in reply:
-                    self._imported[name] = reply["error"]["message"]
+                    error = reply["error"]
+                    self._imported[name] = (str(error.get("text", "")) if error.get("type") ==
+                                            "ImplementationImportError" else
+                                            str(error.get("message", "")))
             except (SandboxTimeoutError, SandboxCrashError) as error:
-                self._record(type(error), name, str(error))
+                self._record(error, name)
                 self._imported[name] = f"{name}.py cannot be imported: {error}"
         problem = self._imported[name]
         if problem:
-            message = problem.split(": ", 1)[1] if problem.startswith(
-                "ImplementationImportError: ") else problem
-            raise ImplementationImportError(message)
+            raise ImplementationImportError(problem)
         return ProxyModule(self, name)
 
     def __getattr__(self, name: str):
@@ -164,14 +141,16 @@ class SandboxImplementation:
             raise AttributeError(name)
         return self.module(name)
 
-    def _record(self, error_type, module: str, message: str) -> None:
-        if error_type is SandboxTimeoutError:
+    def _record(self, error: Exception, module: str) -> None:
+        """The event of a call the sandbox stopped: a timeout, a worker that exited on its own
+        (os._exit / sys.exit: tampering), or one killed by a limit."""
+        if isinstance(error, SandboxTimeoutError):
             kind = "timeout"
-        elif "exited during" in message:  # os._exit / sys.exit from the submission
+        elif getattr(error, "cause", None) == "exit":
             kind = "tampering"
         else:
             kind = "resource-limit"
-        self.sandbox.events.append({"kind": kind, "module": module, "message": message})
+        self.sandbox.events.append({"kind": kind, "module": module, "message": str(error)})
 
     def call(self, module: str, function: str, args, kwargs, grad: bool = False):
         # A hang or crash is charged to the function together with the functions passed to
@@ -182,19 +161,12 @@ class SandboxImplementation:
         key = f"{module}.{function}" + (f"[{', '.join(passed)}]" if passed else "")
         culprits = tuple(sorted({f"{v.module}.{v.name}" for v in (*args, *kwargs.values())
                                  if isinstance(v, ProxyFunction)}))
-        self._charges[key] = ((culprits, "passed") if culprits
-                              else ((f"{module}.{function}",), "own"))
-        if self._hangs.get(key, 0) >= self.HANG_LIMIT:
-            raise SandboxTimeoutError(
-                f"{key} did not finish within {self.sandbox.call_timeout:g} s on "
-                f"{self.HANG_LIMIT} earlier calls; not called again")
-        if self._crashes.get(key, 0) >= self.HANG_LIMIT:
-            raise SandboxCrashError(
-                f"{key} killed the submission's process on {self.HANG_LIMIT} earlier calls; "
-                "not called again")
-        if self._memory.get(key, 0) >= self.HANG_LIMIT:
-            raise MemoryError(
-                f"{key} ran out of memory on {self.HANG_LIMIT} earlier calls; not called again")
+        self.budgets.charge(key, f"{module}.{function}", culprits)
+        struck = self.budgets.struck_out(key, self.sandbox.call_timeout)
+        if struck is not None:
+            kind, why = struck
+            raise {"hang": SandboxTimeoutError, "crash": SandboxCrashError,
+                   "memory": MemoryError}[kind](why)
         buffers: list[bytes] = []
         grad_inputs = [t for t in wire.data_leaves([list(args), dict(kwargs)])
                        if isinstance(t, torch.Tensor) and t.requires_grad]
@@ -224,31 +196,17 @@ class SandboxImplementation:
             result = self._connect(result, grad_inputs, track, key, module, set(aliased))
         return wire.substitute(result, aliased) if aliased else result
 
-    def _budget_left(self, payers: tuple[str, ...], group: str) -> tuple[float, str]:
-        """Seconds the next call may take before a budget runs out, and what that says."""
-        left = {f"{name} used its {self.function_budget:g} s time budget":
-                self.function_budget - self._spent.get(name, 0.0) - (name in self._exhausted)
-                * self.function_budget for name in payers}
+    def _request(self, header, buffers, key: str, module: str, charge: str | None = None):
+        """One request, charged to the budgets of ``charge`` (the call's key: a backward pass
+        is charged as its call) and named ``key`` in what it says."""
+        budgets = self.budgets
+        payers, group = budgets.payers(charge or key)
         tests = f"the tests of {self.group}.py" if self.group else "these tests"
-        whose = tests if group == "own" else f"the functions passed in by {tests}"
-        left[f"{whose} used their {self.module_budget:g} s time budget"] = (
-            self.module_budget - self._group_spent[group])
-        message = min(left, key=left.get)
-        return left[message], message
-
-    def _spend(self, payers: tuple[str, ...], group: str, seconds: float) -> None:
-        for name in payers:
-            self._spent[name] = self._spent.get(name, 0.0) + seconds
-        self._group_spent[group] += seconds
-
-    def _request(self, header, buffers, key: str, module: str):
-        call_key = key.removeprefix("backward of ")  # a backward pass is charged as its call
-        payers, group = self._charges.get(call_key, ((call_key,), "own"))
-        left, spent_message = self._budget_left(payers, group)
+        left, spent_message = budgets.left(payers, group, tests)
         if left <= 0:
-            if spent_message not in self._told:
-                self._told.add(spent_message)
-                self._record(SandboxTimeoutError, module, spent_message)
+            if spent_message not in budgets.told:
+                budgets.told.add(spent_message)
+                self._record(SandboxTimeoutError(spent_message), module)
             raise SandboxTimeoutError(
                 f"{spent_message}; the tests that need it fail without calling it (make it "
                 "faster: vectorise loops over elements, keep tensors as tensors)")
@@ -257,27 +215,25 @@ class SandboxImplementation:
         try:
             reply, out = self.sandbox.request(header, buffers, limit, key)
         except SandboxTimeoutError as error:
-            self._spend(payers, group, time.monotonic() - started)
+            budgets.spend(payers, group, time.monotonic() - started)
             if limit < self.sandbox.call_timeout:  # the budget ran out during the call
-                for name in payers:
-                    if self._spent.get(name, 0.0) >= self.function_budget - 1e-3:
-                        self._exhausted.add(name)
-                self._told.add(spent_message)
+                budgets.exhaust(payers)
+                budgets.told.add(spent_message)
                 message = f"{spent_message} (the call that spent it was stopped)"
-                self._record(SandboxTimeoutError, module, message)
+                self._record(SandboxTimeoutError(message), module)
                 raise SandboxTimeoutError(message) from None
-            self._hangs[key] = self._hangs.get(key, 0) + 1
-            self._record(SandboxTimeoutError, module, str(error))
+            budgets.strike("hang", key)
+            self._record(error, module)
             raise
         except SandboxCrashError as error:
-            self._spend(payers, group, time.monotonic() - started)
-            self._crashes[key] = self._crashes.get(key, 0) + 1
-            self._record(SandboxCrashError, module, str(error))
+            budgets.spend(payers, group, time.monotonic() - started)
+            budgets.strike("crash", key)
+            self._record(error, module)
             raise
-        self._spend(payers, group, time.monotonic() - started)
+        budgets.spend(payers, group, time.monotonic() - started)
         if "error" in reply:
             if reply["error"].get("original") == "MemoryError":
-                self._memory[key] = self._memory.get(key, 0) + 1
+                budgets.strike("memory", key)
             if reply["error"].get("original") in ("MemoryError", "RecursionError"):
                 self.sandbox.close()  # a fresh worker for the next call: no leftover state
             raise _rebuild_error(reply["error"], module)
@@ -298,9 +254,9 @@ class SandboxImplementation:
 
     def backward(self, track: int, grad_outputs, key: str, module: str):
         buffers: list[bytes] = []
-        header = {"op": "backward", "track": track,
+        header = {"op": "backward", "track": track, "module": module,
                   "grad_outputs": wire.encode(list(grad_outputs), buffers)}
-        reply, out = self._request(header, buffers, f"backward of {key}", module)
+        reply, out = self._request(header, buffers, f"backward of {key}", module, charge=key)
         return wire.decode(reply["result"], out)
 
     def attribute(self, module: str, name: str):
@@ -388,10 +344,13 @@ def _function_ref(value):
     return wire.torch_function_ref(value)
 
 
-def _rebuild_error(error: dict, module: str) -> Exception:
+def _rebuild_error(error: ErrorRecord, module: str) -> Exception:
+    """The submission's error (``worker.describe_error``'s record) as an exception here: a
+    type that crosses as itself, or a StudentError; the original type and an OSError's errno
+    kept as attributes (``pytest_report.error_facts`` records them, flags read them)."""
     message = str(error.get("message", ""))
     kind = error.get("type")
-    text = message.split(": ", 1)[1] if ": " in message else message
+    text = str(error.get("text", message))
     if kind == "ForbiddenAPIError":
         rebuilt = ForbiddenAPIError.__new__(ForbiddenAPIError)
         Exception.__init__(rebuilt, text)
@@ -403,9 +362,11 @@ def _rebuild_error(error: dict, module: str) -> Exception:
     if kind == "InPlaceModificationError":
         return InPlaceModificationError(text)
     cls = _CROSSING.get(kind)
-    if cls is None:
-        return StudentError(message)
     try:
-        return cls(text)
+        rebuilt = StudentError(message) if cls is None else cls(text)
     except TypeError:
-        return StudentError(message)
+        rebuilt = StudentError(message)
+    rebuilt.original = str(error.get("original") or kind)[:100]
+    if error.get("errno"):
+        rebuilt.errno_name = str(error["errno"])[:20]
+    return rebuilt

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
+from autograder.facts import Facts
 
 
 def pytest_addoption(parser):
@@ -80,14 +81,26 @@ class Recorder:
         self.stream.close()
 
 
-def error_facts(error: BaseException | None) -> dict | None:
-    """What the grader's own error types know beyond their message (a forbidden call's module
-    and API), kept as data so that flags never parse messages."""
+def error_facts(error: BaseException | None) -> Facts | None:
+    """What an error knows beyond its message, kept as data so that flags never parse
+    messages: a forbidden call's module and API; the type a submission's error had in its own
+    process (``original``: a BlockingIOError arrives as the grader's StudentError) and an
+    OSError's errno by name (EMFILE, EFBIG, ...)."""
+    import errno
+
     from autograder.seam import ForbiddenAPIError
 
     if isinstance(error, ForbiddenAPIError):
         return {"module": error.module, "api": error.api}
-    return None
+    facts: Facts = {}
+    original = getattr(error, "original", None)
+    if isinstance(original, str) and original != type(error).__name__:
+        facts["original"] = original
+    name = getattr(error, "errno_name", None) or (
+        errno.errorcode.get(error.errno) if isinstance(error, OSError) and error.errno else None)
+    if name:
+        facts["errno"] = name
+    return facts or None
 
 
 def read_records(path: Path) -> list[dict]:

@@ -23,8 +23,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import __version__
+from autograder import __version__, layout
 from autograder import assignment as course
+from autograder.layout import student_pyproject
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = ".autograder-release.json"
@@ -38,6 +39,7 @@ INSTRUCTOR_ONLY = {
     "validate.py": "grades the zoo (the command says it is not available)",
     "demo.py": "grades the zoo (the command says it is not available)",
     "stubs.py": "generates stubs from solutions/ and names the solution markers",
+    "scaffold.py": "writes a new assignment's solutions, hidden suite and zoo",
     "release.py": "builds a release from the instructor repository",
     "patches.py": "applies the zoo's bug and alternative entries to the reference",
     "gradescope.py": "packages the hidden suites into Gradescope's autograder.zip",
@@ -113,60 +115,8 @@ def public_rubric(text: str) -> str:
     return result
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[\n" + "".join(f"    {_toml_value(v)},\n" for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-
-
-def student_pyproject(assignment: str) -> str:
-    """The student repository's pyproject.toml: this one's dependencies and test settings, with
-    ``assignment`` as its (only) current assignment."""
-    ours = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    project, pytest_options = ours["project"], dict(ours["tool"]["pytest"]["ini_options"])
-    pytest_options["testpaths"] = [f"assignments/{assignment}/tests"]
-    # a first screen a student can read: one line per failing test (autograder.student_report)
-    pytest_options["addopts"] = (f"{pytest_options.get('addopts', '')} "
-                                 "-p autograder.student_report --tb=no -rN").strip()
-    pytest_options["markers"] = [m for m in pytest_options.get("markers", [])
-                                 if not m.startswith("slow:")]  # marks this repository's tests
-    lines = [
-        f"# The student repository of {assignment}, built by `autograder release`.",
-        "# `make setup` installs it; `make public` runs the public tests.",
-        "[build-system]",
-        'requires = ["setuptools>=77"]',
-        'build-backend = "setuptools.build_meta"',
-        "",
-        "[project]",
-        f"name = {_toml_value(assignment.replace('_', '-'))}",
-        f"version = {_toml_value(project['version'])}",
-        f"description = {_toml_value(f'Assignment {assignment}: stubs, public tests, grader.')}",
-        'readme = "README.md"',
-        f"requires-python = {_toml_value(project['requires-python'])}",
-        *([f"license = {_toml_value(project['license'])}"] if "license" in project else []),
-        f"dependencies = {_toml_value(project['dependencies'])}",
-        "",
-        "[project.scripts]",
-        'autograder = "autograder.cli:main"',
-        "",
-        "[tool.setuptools.packages.find]",
-        'include = ["autograder*"]',
-        "",
-        "[tool.setuptools.package-data]",
-        'autograder = ["rubrics/*.toml"]',
-        "",
-        "[tool.autograder]",
-        f"current-assignment = {_toml_value(assignment)}",
-        "",
-        "[tool.pytest.ini_options]",
-        *(f"{key} = {_toml_value(value)}" for key, value in pytest_options.items()),
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def student_makefile(assignment: str) -> str:
+    folder = layout.student_folder(assignment)
     return f"""\
 # `make help` lists the targets.
 PYTHON ?= python3
@@ -192,8 +142,8 @@ $(STAMP): pyproject.toml requirements/grading.txt
 
 setup: $(STAMP)  ## create .venv with the course's pinned environment (once)
 
-public: $(STAMP)  ## run the public tests against your code in assignments/{assignment}
-\t$(BIN)/python -m pytest assignments/{assignment}/tests
+public: $(STAMP)  ## run the public tests against your code in {folder}
+\t$(BIN)/python -m pytest {folder}/tests
 
 test: public  ## the same as public
 
@@ -231,9 +181,9 @@ def plan(assignment=None) -> dict[str, File]:
     assignment = course.resolve(assignment)
     name_ = assignment.name
     files: dict[str, File] = {}
-    files.update(_tree(assignment.stubs, f"assignments/{name_}"))
+    files.update(_tree(assignment.stubs, layout.student_folder(name_)))
     # the manifest, beside the stubs: a release has no solutions/
-    files[f"assignments/{name_}/{course.MANIFEST}"] = _file(assignment.manifest)
+    files[f"{layout.student_folder(name_)}/{course.MANIFEST}"] = _file(assignment.manifest)
     files.update(_tree(REPO / "datasets", "datasets"))
     files.update(_tree(REPO / "autograder", "autograder", set(INSTRUCTOR_ONLY) | {"rubrics"}))
     files[f"autograder/rubrics/{name_}.toml"] = File(public_rubric(

@@ -82,7 +82,9 @@ def results_json(outcome: Outcome) -> dict:
         "visibility": "visible" if test.suite == "public" else "after_due_date",
         "tags": [test.module, test.suite] + (["gpu"] if test.gpu else []),
         # the cases (a test's parameters) behind its partial points, as data for the summaries
-        "extra_data": {"cases": {"passed": test.passed, "total": test.total}},
+        "extra_data": {"cases": {"passed": test.passed, "total": test.total},
+                       **({"problems": test.messages[:3], "unfinished": test.unfinished}
+                          if test.status != "passed" else {})},
     } for i, test in enumerate(ordered)]
     extra = dict(outcome.extra)
     if isinstance(extra.get("notebook"), dict):

@@ -49,7 +49,13 @@ class SandboxTimeoutError(Exception):
 
 
 class SandboxCrashError(Exception):
-    """The submission's process died during a call."""
+    """The submission's process died or stopped answering. ``cause`` says how, as data:
+    "exit" (it exited on its own: os._exit / sys.exit), "signal", "malformed", "stopped" or
+    "out of turn"."""
+
+    def __init__(self, message: str, cause: str = "stopped"):
+        super().__init__(message)
+        self.cause = cause
 
 
 class Sandbox:
@@ -127,7 +133,7 @@ class Sandbox:
                                       f"{timeout if limit is None else limit:g} s") from None
         except (EOFError, wire.WireError, ValueError) as error:
             code = self._kill()
-            raise SandboxCrashError(_crash_reason(what, code, error)) from None
+            raise SandboxCrashError(*_crash_reason(what, code, error)) from None
 
     def _kill(self) -> int | None:
         process, self.process = self.process, None
@@ -159,7 +165,7 @@ class Sandbox:
                 wire.write_message(self._out, header, buffers)
             except (BrokenPipeError, OSError):
                 code = self._kill()
-                raise SandboxCrashError(_crash_reason(what, code, None)) from None
+                raise SandboxCrashError(*_crash_reason(what, code, None)) from None
             deadline = time.monotonic() + timeout
             reply, out = self._receive(timeout, what)
             while reply.get("id") == header["id"] and "callback" in reply:
@@ -170,26 +176,29 @@ class Sandbox:
                     wire.write_message(self._out, answer, answer_out)
                 except (BrokenPipeError, OSError):
                     code = self._kill()
-                    raise SandboxCrashError(_crash_reason(what, code, None)) from None
+                    raise SandboxCrashError(*_crash_reason(what, code, None)) from None
                 reply, out = self._receive(max(deadline - time.monotonic(), 0.0), what,
                                            timeout)
             if reply.get("id") == header["id"]:
                 for event in reply.get("events", []):
-                    self.events.append({**event, "call": what})
+                    self.events.append({**event, "call": what,
+                                        "module": event.get("module") or header.get("module")})
                 return reply, out
             # Someone wrote into the pipe besides the worker's loop: the stream can no longer
             # be trusted. Start over with a fresh worker and ask once more.
-            self.events.append({"kind": "tampering", "call": what, "message":
-                                "the submission wrote its own data into the grader's pipe"})
+            self.events.append({"kind": "tampering", "call": what, "module": header.get("module"),
+                                "message": "the submission wrote its own data into the grader's "
+                                "pipe"})
             self._kill()
         raise SandboxCrashError(
-            f"the submission's process kept answering out of turn during {what}")
-
+            f"the submission's process kept answering out of turn during {what}", "out of turn")
 
     def _answer(self, question, buffers: list[bytes], seconds: float):
         if self.answer is None:  # only a worker told of stand-ins asks; this one was not
-            return {"error": {"type": "RuntimeError", "original": "RuntimeError", "message":
-                              "RuntimeError: no reference answers in this grading"}}, []
+            from autograder.facts import error_record
+
+            return {"error": error_record("RuntimeError",
+                                          "no reference answers in this grading")}, []
         return self.answer(question, buffers, seconds)
 
 
@@ -206,19 +215,21 @@ class _DeadlineReader:
         return self.stream.read(n)
 
 
-def _crash_reason(what: str, code, error) -> str:
+def _crash_reason(what: str, code, error) -> tuple[str, str]:
+    """What ended the worker during ``what``, in words, and its ``SandboxCrashError.cause``."""
     from autograder import wire  # torch: imported by the grader only where it talks to a worker
     if isinstance(error, wire.WireError | ValueError):
-        return f"the submission's process sent a malformed reply during {what} ({error})"
+        return (f"the submission's process sent a malformed reply during {what} ({error})",
+                "malformed")
     if code is not None and code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else code
         hint = {"SIGKILL": " (killed: memory or process limit?)",
                 "SIGXCPU": " (CPU time limit)", "SIGXFSZ": " (file size limit)",
                 "SIGSEGV": " (crashed)"}.get(str(name), "")
-        return f"the submission's process died with {name} during {what}{hint}"
+        return f"the submission's process died with {name} during {what}{hint}", "signal"
     if code == 0:
-        return f"the submission's process exited during {what} (os._exit / sys.exit?)"
-    return f"the submission's process stopped during {what} (exit status {code})"
+        return f"the submission's process exited during {what} (os._exit / sys.exit?)", "exit"
+    return f"the submission's process stopped during {what} (exit status {code})", "stopped"
 
 
 def processes(where) -> list[str]:

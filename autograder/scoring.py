@@ -64,6 +64,12 @@ class TestScore:
     passed: int = 0
     total: int = 0
     messages: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the failing cases' exception types
+
+    @property
+    def unfinished(self) -> bool:
+        """Every failing case raised NotImplementedError: a to-do, not a wrong answer."""
+        return bool(self.errors) and set(self.errors) == {"NotImplementedError"}
 
     @property
     def status(self) -> str:
@@ -98,6 +104,8 @@ def score_records(records: list[dict], rubric: Rubric, impl: str | None = None):
         test.passed = sum(case["outcome"] == "passed" for case in ran)
         test.score = round(points * test.passed / test.total, 4)
         test.messages = sorted({case["message"] for case in ran if case["outcome"] == "failed"})
+        test.errors = sorted({str(case.get("error") or "Error") for case in ran
+                              if case["outcome"] == "failed"})
         if not ran:
             test.messages = ["this test did not run (it could not be collected)"]
         scores.append(test)

@@ -159,13 +159,19 @@ def describe_exception(error: BaseException, full: bool = False) -> str:
             text = [text[1], text[0], *text[2:]]
         message = f"{type(error).__name__}: {' '.join(text)}".rstrip(": ")
         return message if len(message) <= TEACHING_LIMIT else message[:TEACHING_LIMIT - 1] + "…"
-    message = f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": ")
-    if isinstance(error, AssertionError | NotImplementedError):
-        return message[:MESSAGE_LIMIT]
-    where = student_location(error)
-    if where:
-        message = f"{message} (raised in {where})"
+    message = f"{type(error).__name__}: {exception_text(error)}".rstrip(": ")
     return message[:MESSAGE_LIMIT]
+
+
+def exception_text(error: BaseException, where: bool = True) -> str:
+    """The words of ``error`` without its type: its first line and, with ``where``, the
+    student file and line it was raised in ("... (raised in neuron.py:12)")."""
+    lines = [line.strip() for line in str(error).strip().splitlines()]
+    text = lines[0] if lines else ""
+    if isinstance(error, AssertionError | NotImplementedError) or not where:
+        return text
+    location = student_location(error)
+    return f"{text} (raised in {location})" if location else text
 
 
 def _did_not_raise(error: BaseException, expected: str) -> str | None:

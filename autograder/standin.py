@@ -20,13 +20,13 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import re
 import sys
 import threading
 import types
 from pathlib import Path
 
 from autograder import pysource
+from autograder.facts import CROSSING_ERRORS, error_record
 
 # The grader's half (which functions stand in, the answer) runs where torch is never imported
 # (``batch``, ``pipeline``); the worker's half imports torch and the wire format where it runs,
@@ -87,18 +87,11 @@ class Channel:
             return wire.read_message(self.inbox)
 
 
-_RAISABLE = {cls.__name__: cls for cls in (
-    ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, ArithmeticError,
-    OverflowError, FloatingPointError, NotImplementedError, RuntimeError, MemoryError,
-    RecursionError, LookupError, AttributeError, AssertionError)}
-
-
 def _error(described: dict) -> Exception:
-    """The reference's error, raised in the student's process as a builtin type."""
-    message = str(described.get("message", ""))
-    text = message.split(": ", 1)[1] if ": " in message else message
-    text = re.sub(r"\s*\(raised in [^()]*\)$", "", text)  # the reference's file and line
-    return _RAISABLE.get(str(described.get("type")), RuntimeError)(text)
+    """The reference's error, raised in the student's process as a builtin type, in its own
+    words without the reference's file and line."""
+    text = str(described.get("bare", described.get("text", "")))
+    return CROSSING_ERRORS.get(str(described.get("type")), RuntimeError)(text)
 
 
 def _needs_graph(args, kwargs) -> bool:
@@ -179,8 +172,7 @@ def install(impl, stand_ins: dict[str, dict], channel: Channel, own_module) -> N
 # -- in the grader ------------------------------------------------------------------------
 
 def refusal(text: str) -> dict:
-    return {"error": {"type": "RuntimeError", "original": "RuntimeError",
-                      "message": f"RuntimeError: {text}"}}
+    return {"error": error_record("RuntimeError", text)}
 
 
 class Answers:

@@ -31,7 +31,8 @@ def pytest_runtest_makereport(item, call):
 
         name = f"{Path(str(item.path)).name}::{item.name}"
         message = describe_exception(call.excinfo.value, full=True)
-        item.config.stash[_FAILURES].append((name, message))
+        unfinished = isinstance(call.excinfo.value, NotImplementedError)
+        item.config.stash[_FAILURES].append((name, message, unfinished))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -40,8 +41,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     from autograder.summary import wrong_answers_first
 
-    failures = wrong_answers_first(failures, lambda f: f[1])
+    failures = wrong_answers_first(failures, lambda f: f[2])
     terminalreporter.section("what failed (wrong answers first)", sep="-")
-    for name, message in failures:
+    for name, message, _ in failures:
         terminalreporter.write_line(f"{name}: {message}")
     terminalreporter.write_line("(pytest --tb=short shows where each failure happened)")

@@ -33,11 +33,18 @@ MAX_LISTED = 10  # failing tests listed under "What to fix first"
 
 
 def first_problem(test: dict) -> str:
-    """The first line of a failing test's output that names a problem."""
-    output = test.get("output") if isinstance(test, dict) else None
-    lines = [line.strip() for line in str(output or "").splitlines() if line.strip()]
-    problems = [line.removeprefix("- ") for line in lines if line.startswith("- ")]
-    return (problems or lines or ["failed"])[0]
+    """A failing test's first problem: ``extra_data.problems`` (``report.results_json``), or,
+    in a results.json without it (an older or hand-made one), its output's first line."""
+    problems = _list(_dict(_dict(test).get("extra_data")).get("problems"))
+    if problems and isinstance(problems[0], str):
+        return problems[0]
+    lines = [line.strip() for line in str(_dict(test).get("output") or "").splitlines()
+             if line.strip()]
+    return (lines or ["failed"])[0]
+
+
+def _unfinished(test: dict) -> bool:
+    return _dict(_dict(test).get("extra_data")).get("unfinished") is True
 
 
 # -- reading the document, whatever it holds --------------------------------------------------
@@ -69,7 +76,8 @@ class _Test:
     score: float
     max_score: float
     problem: str = field(default="", repr=False)
-    cases: tuple[int, int] = (0, 1)  # (passed, total): a test's cases, its parameters
+    cases: tuple[int, int] = (0, 1)
+    unfinished: bool = False  # (passed, total): a test's cases, its parameters
 
 
 def _cases(entry: dict, passed: bool) -> tuple[int, int]:
@@ -83,11 +91,11 @@ def _cases(entry: dict, passed: bool) -> tuple[int, int]:
     return int(passed), 1
 
 
-def wrong_answers_first(failures: list, problem: Callable) -> list:
-    """``failures`` with the wrong answers before the unfinished functions (a stub's
-    NotImplementedError is a to-do, not something to fix), each group in its order; the order
-    of every channel a student reads (the summaries, ``student_report``)."""
-    return sorted(failures, key=lambda f: problem(f).startswith("NotImplementedError"))
+def wrong_answers_first(failures: list, unfinished: Callable) -> list:
+    """``failures`` with the wrong answers before the unfinished functions (``unfinished(f)``:
+    a stub's NotImplementedError is a to-do, not something to fix), each group in its order;
+    the order of every channel a student reads (the summaries, ``student_report``)."""
+    return sorted(failures, key=lambda f: bool(unfinished(f)))
 
 
 def _tests(results: dict) -> list[_Test]:
@@ -103,7 +111,8 @@ def _tests(results: dict) -> list[_Test]:
             public=entry.get("visibility") == "visible" and "hidden" not in tags[1:],
             passed=passed, score=_number(entry.get("score")),
             max_score=_number(entry.get("max_score")),
-            problem="" if passed else first_problem(entry), cases=_cases(entry, passed)))
+            problem="" if passed else first_problem(entry), cases=_cases(entry, passed),
+            unfinished=not passed and _unfinished(entry)))
     return tests
 
 
@@ -153,7 +162,7 @@ def build(results: dict, staff: bool = False,
     if staff:
         blocks.append(Paragraph([words(f"score: {_points(_number(results.get('score')))} / "
                                        f"{_points(_number(extra.get('max_score')))}")]))
-    failing = wrong_answers_first([t for t in public if not t.passed], lambda t: t.problem)
+    failing = wrong_answers_first([t for t in public if not t.passed], lambda t: t.unfinished)
     if failing:
         blocks += [Heading(3, [words("What to fix first")]), Items(
             [[untrusted(t.name), words(": "), untrusted(t.problem, MAX_PROBLEM)]

@@ -39,29 +39,79 @@ class Case:
     expect: dict = field(default_factory=dict)
 
 
+# Files of hostile/ that are not entries: its README and the conftest.py that keeps pytest out.
+_HOSTILE_OWN_FILES = ("README.md", "conftest.py")
+
+
 def cases(assignment) -> list[Case]:
     """The reference, the stubs, the bugs and alternatives (patches of the reference: their
-    overlay is the patch file) and the hostile submissions (folders laid over their base)."""
+    overlay is the patch file) and the hostile submissions (``hostile_cases``)."""
     zoo = course.resolve(assignment).zoo
     found = [Case("reference", "reference", "reference"), Case("stubs", "stubs", "stubs")]
     for kind, folder in (("bug", "bugs"), ("alternative", "alternatives")):
         for name, entry in patches.entries(zoo, folder).items():
             description = entry.summary.split(":", 1)[1].strip()
             found.append(Case(name, kind, "reference", entry.path, {"description": description}))
-    hostile = zoo / "hostile"
+    return found + hostile_cases(assignment)
+
+
+def hostile_cases(assignment) -> list[Case]:
+    """The hostile submissions of the assignment's zoo (``hostile/README.md``): a patch file
+    ``hostile/<name>.py`` (its ``EXPECT`` literal holds the expectations, its docstring the
+    description), or a folder ``hostile/<name>/`` holding an ``expect.toml``, the files that
+    are not modules of the assignment and, for a module it changes, a patch file of that module
+    (never a copy of one, never a symlink: those are made by ``materialize``)."""
+    assignment = course.resolve(assignment)
+    hostile = assignment.zoo / "hostile"
+    found = []
     for path in sorted(hostile.iterdir()) if hostile.is_dir() else []:
-        if not path.is_dir():
+        if path.name in _HOSTILE_OWN_FILES or path.name == "__pycache__":
             continue
-        expect = {}
-        if (path / "expect.toml").is_file():
+        if path.is_file() and path.suffix == ".py":
+            entry = patches.read_entry(path, patches.HOSTILE)
+            _check_hostile_patch(entry, assignment, path)
+            expect = {"description": entry.description, **entry.expect}
+        elif path.is_dir():
+            _check_hostile_folder(path, assignment)
             expect = tomllib.loads((path / "expect.toml").read_text(encoding="utf-8"))
-        found.append(Case(path.name, "hostile", expect.get("base", "reference"), path, expect))
+        else:
+            raise patches.PatchError(f"{path}: a hostile entry is a <name>.py patch file or a "
+                                     "folder")
+        found.append(Case(path.stem, "hostile", expect.get("base", "reference"), path, expect))
     return found
+
+
+def _check_hostile_patch(entry: patches.Entry, assignment, path: Path) -> None:
+    if entry.module not in assignment.modules:
+        raise patches.PatchError(f"{path}: PATCHES names {entry.module!r}, not a module of "
+                                 f"{assignment.name}")
+
+
+def _check_hostile_folder(folder: Path, assignment) -> None:
+    """A hostile folder holds no symlink and no module file that is not a patch of it."""
+    if not (folder / "expect.toml").is_file():
+        raise patches.PatchError(f"{folder}: a hostile folder needs an expect.toml")
+    for item in sorted(folder.rglob("*")):
+        if item.is_symlink():
+            raise patches.PatchError(f"{item}: a symlink is made when the entry is materialised "
+                                     "(expect.toml's symlinks), never committed")
+        if item.suffix != ".py" or item.stem not in assignment.modules:
+            continue
+        try:
+            entry = patches.read_entry(item, patches.HOSTILE)
+        except patches.PatchError as error:
+            raise patches.PatchError(
+                f"{item}: a hostile folder holds a module only as a patch file of it, not a "
+                f"copy ({error})") from None
+        if item.parent != folder or entry.module != item.stem:
+            raise patches.PatchError(f"{item}: a patch of {entry.module}.py must be "
+                                     f"{folder.name}/{entry.module}.py")
 
 
 def materialize(case: Case, assignment, target: Path) -> Path:
     """The case as a submission folder: the base's modules with the overlay on top (a bug or
-    alternative: its patched module; a hostile submission: every file of its folder)."""
+    alternative: its patched module; a hostile patch file: its patched module; a hostile
+    folder: its patches applied, its other files, and what its expect.toml has made here)."""
     assignment = course.resolve(assignment)
     base = assignment.solutions if case.base == "reference" else assignment.stubs
     target.mkdir(parents=True)
@@ -71,20 +121,55 @@ def materialize(case: Case, assignment, target: Path) -> Path:
         entry = patches.read_entry(case.overlay)
         (target / f"{entry.module}.py").write_text(
             patches.patched_source(entry, assignment.solutions), encoding="utf-8")
+    elif case.overlay is not None and case.overlay.is_file():
+        entry = patches.read_entry(case.overlay, patches.HOSTILE)
+        (target / f"{entry.module}.py").write_text(patches.patched_source(entry, base),
+                                                   encoding="utf-8")
     elif case.overlay is not None:
-        for item in case.overlay.iterdir():
-            if item.name == "expect.toml":
+        for item in sorted(case.overlay.iterdir()):
+            if item.name in ("expect.toml", "__pycache__"):
                 continue
             destination = target / item.name
-            if destination.exists() or destination.is_symlink():
-                destination.unlink()
-            if item.is_symlink():
-                os.symlink(os.readlink(item), destination)
+            if item.suffix == ".py" and item.stem in assignment.modules:
+                entry = patches.read_entry(item, patches.HOSTILE)
+                destination.write_text(patches.patched_source(entry, base), encoding="utf-8")
             elif item.is_dir():
-                shutil.copytree(item, destination, symlinks=True)
+                shutil.copytree(item, destination,
+                                ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(item, destination)
+        _made_at_runtime(case.expect, assignment, base, target)
     return target
+
+
+def _made_at_runtime(expect: dict, assignment, base: Path, target: Path) -> None:
+    """What a hostile folder's expect.toml asks to be made in the submission, never committed:
+    ``base_copies`` (folders that get the base's modules too, as in a checkout),
+    ``symlinks`` (name -> where it points; ``{solutions}``, ``{stubs}`` and ``{submission}``
+    stand for those folders' absolute paths), ``pad`` (text appended to a file, ``times``
+    times, ``{i}`` the count) and ``replace`` (one occurrence of ``old`` in a file made
+    ``new``)."""
+    for folder in expect.get("base_copies", []):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+        for module in assignment.modules:
+            shutil.copy2(base / f"{module}.py", target / folder / f"{module}.py")
+    places = {"solutions": assignment.solutions.resolve(), "stubs": assignment.stubs.resolve(),
+              "submission": target.resolve()}
+    for name, points_to in expect.get("symlinks", {}).items():
+        link = target / name
+        if link.exists() or link.is_symlink():
+            link.unlink()
+        os.symlink(points_to.format(**places), link)
+    for pad in expect.get("pad", []):
+        with open(target / pad["file"], "a", encoding="utf-8") as out:
+            out.writelines(pad["text"].replace("{i}", str(i)) for i in range(pad.get("times", 1)))
+    for edit in expect.get("replace", []):
+        path = target / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        if text.count(edit["old"]) != 1:
+            raise patches.PatchError(f"{edit['file']}: replace's old text occurs "
+                                     f"{text.count(edit['old'])} times, not once")
+        path.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8")
 
 
 def _hidden_markers(assignment) -> list[str]:
@@ -113,9 +198,17 @@ def _pwned_files() -> list[Path]:
     grader's folder and the Python environment."""
     from autograder.confine import OWN_FOLDER_PREFIX
 
-    found = [*Path("/tmp").glob(PWNED_GLOB), *Path("/tmp").glob(f"*/{PWNED_GLOB}"),
-             *Path("/tmp").glob(f"*/*/{PWNED_GLOB}"), *REPO.glob(PWNED_GLOB),
-             *REPO.glob(f"*/{PWNED_GLOB}"), *Path(sys.prefix).glob(f"**/{PWNED_GLOB}")]
+    def glob(folder: Path, pattern: str) -> list[Path]:
+        for _ in range(5):  # a folder that another grade removes while it is listed: again
+            try:
+                return list(folder.glob(pattern))
+            except FileNotFoundError:
+                continue
+        return list(folder.glob(pattern))
+
+    found = [*glob(Path("/tmp"), PWNED_GLOB), *glob(Path("/tmp"), f"*/{PWNED_GLOB}"),
+             *glob(Path("/tmp"), f"*/*/{PWNED_GLOB}"), *glob(REPO, PWNED_GLOB),
+             *glob(REPO, f"*/{PWNED_GLOB}"), *glob(Path(sys.prefix), f"**/{PWNED_GLOB}")]
     return [p for p in found if not any(part.startswith(OWN_FOLDER_PREFIX) for part in p.parts)]
 
 

@@ -10,18 +10,18 @@ only the calls it makes, and is reported as an event so that the grader can flag
 
 from __future__ import annotations
 
-import atexit
 import builtins
 import operator
 import os
 import sys
 import traceback
-import types
 from pathlib import Path
 
 import torch
 
+from autograder import facts, watch
 from autograder.confine import confine
+from autograder.facts import ErrorRecord
 
 _WATCHED = (("torch", ("allclose", "equal", "isclose", "testing", "Tensor")),
             ("Tensor", ("__eq__", "__ne__", "__bool__", "allclose", "tolist")),
@@ -49,7 +49,7 @@ _vars, _tuple, _getattr, _len, _all, _map, _zip, _is = (
 def _fingerprint() -> tuple:
     """The same objects, cheap to take after every call: the objects themselves, compared by
     identity (``_same``). Never ``id()``: it raises an audit event, and the worker's audit hook
-    (``_watch_actions``) ran in Python for each of the ~170 names, a quarter of a small call's
+    (``watch.watch_actions``) ran in Python for each of the ~170 names, a quarter of a small call's
     time in the worker."""
     import numpy
 
@@ -92,122 +92,6 @@ def _global_rng_state() -> tuple:
     return numpy_state, torch.random.initial_seed(), bytes(torch.random.get_rng_state().numpy())
 
 
-def _watch_atexit(package_dir: Path, events: list) -> None:
-    """Record atexit handlers registered from the submission's files (they never run)."""
-    register = atexit.register
-
-    def watched_register(function, *args, **kwargs):
-        caller = sys._getframe(1).f_code.co_filename
-        if Path(caller).parent == package_dir:
-            events.append({"kind": "tampering", "where": Path(caller).name,
-                           "message": "registered an atexit handler (it will not run)"})
-        return register(function, *args, **kwargs)
-
-    atexit.register = watched_register
-
-
-def _forbid_everywhere(package_dir: Path, rules: dict, events: list) -> None:
-    """Second line behind the seam's guard: replace each forbidden torch callable, on every
-    route we know of, by a wrapper that refuses when a frame of the forbidding module's file is
-    on the stack. Unlike the torch function mode this holds in other threads, with torch
-    functions disabled, and with the mode popped off its stack.
-    """
-    from autograder.seam import ForbiddenAPIError
-
-    owners = [torch, torch.Tensor, torch._C.TensorBase, torch._C._VariableFunctions,
-              torch.nn.functional, torch._C._nn, torch.special]
-
-    def make_wrapper(original, name: str, files: dict[str, str]):
-        def refuse_in_forbidding_module(*args, **kwargs):
-            frame = sys._getframe(1)
-            while frame is not None:
-                module = files.get(frame.f_code.co_filename)
-                if module is not None:
-                    events.append({"kind": "forbidden-api", "module": module,
-                                   "message": f"{module}.py calls torch's '{name}'"})
-                    raise ForbiddenAPIError(module, name)
-                frame = frame.f_back
-            return original(*args, **kwargs)
-
-        refuse_in_forbidding_module.__name__ = getattr(original, "__name__", name)
-        return refuse_in_forbidding_module
-
-    by_name: dict[str, dict[str, str]] = {}
-    for module, module_rules in rules.items():
-        for name in module_rules.forbidden:
-            by_name.setdefault(name, {})[str(package_dir / f"{module}.py")] = module
-    for name, files in by_name.items():
-        for owner in owners:
-            for attribute in (name, f"{name}_"):
-                original = owner.__dict__.get(attribute) if isinstance(owner, type) else getattr(
-                    owner, attribute, None)
-                if not callable(original) or isinstance(original, type | types.ModuleType):
-                    continue
-                try:
-                    setattr(owner, attribute, make_wrapper(original, attribute, files))
-                except (AttributeError, TypeError):
-                    continue
-
-
-_AUDITED = {
-    "subprocess.Popen": "started a process", "os.system": "ran a shell command",
-    "os.exec": "replaced the process", "os.fork": "forked", "os.forkpty": "forked",
-    "os.posix_spawn": "started a process", "os.spawn": "started a process",
-    "os.kill": "sent a signal", "os.killpg": "sent a signal", "socket.connect": "connected",
-    "socket.bind": "opened a server socket", "socket.sendto": "sent network data",
-    "os.remove": "deleted a file", "os.rename": "renamed a file", "shutil.rmtree": "deleted files",
-    "os.chmod": "changed permissions", "os.putenv": "changed the environment",
-}
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-
-
-def _watch_actions(events: list, active: list, package_dir: Path) -> None:
-    """Record, through an audit hook (PEP 578: it cannot be removed), what submission code
-    does that this assignment never needs: processes, signals, sockets, file writes.
-
-    Only actions whose nearest caller outside the standard library is a submission file count:
-    torch and numpy may write caches or set variables on the submission's behalf."""
-    seen: set[str] = set()
-    stdlib = os.path.dirname(os.path.realpath(os.__file__))
-    submission = str(package_dir)
-
-    def from_submission() -> bool:
-        frame = sys._getframe(2)
-        while frame is not None:
-            name = frame.f_code.co_filename
-            if not (name.startswith(("<frozen", stdlib)) or name == __file__):
-                return name.startswith(submission)
-            frame = frame.f_back
-        return False
-
-    def hook(event: str, args) -> None:
-        if not active[0]:
-            return
-        try:
-            if (event in _AUDITED or event == "open") and not from_submission():
-                return
-            what = _AUDITED.get(event)
-            detail = ""
-            if what is None and event == "open" and args:
-                path, mode, flags = [*args, None, None][:3]
-                writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                    isinstance(flags, int) and flags & _WRITE_FLAGS)
-                reads_others = isinstance(path, str) and path.startswith("/proc/") and not (
-                    path.startswith(("/proc/self/", "/proc/thread-self/")))
-                if writes or reads_others:
-                    what, detail = ("wrote" if writes else "read"), f" {path}"
-            if what is not None:
-                message = f"at run time: {what}{detail or ''} ({event})"
-                if message not in seen and len(seen) < 20:
-                    seen.add(message)
-                    events.append({"kind": "suspicious-code", "where": "run time",
-                                   "message": message})
-        except Exception:  # an audit hook must never raise
-            return
-
-    sys.addaudithook(hook)
-
-
 class Worker:
     def __init__(self, package_dir: Path, init_file: Path, rules: dict, events: list,
                  group: str | None = None, stand_ins: dict | None = None, channel=None):
@@ -224,10 +108,10 @@ class Worker:
         if group in modules and stand_ins:
             self.isolated = Implementation("isolated", [package_dir], modules, init_file)
             standin.install(self.isolated, stand_ins, channel, self.impl.module)
-        _watch_atexit(package_dir, events)
-        _forbid_everywhere(package_dir, modules, events)
+        watch.watch_atexit(package_dir, events)
+        watch.forbid_everywhere(package_dir, modules, events)
         self.active = [False]  # True while submission code may be running
-        _watch_actions(events, self.active, package_dir)
+        watch.watch_actions(events, self.active, package_dir)
         self.events = events
         self.baseline = _snapshot()
         self.fingerprint = _fingerprint()
@@ -343,11 +227,18 @@ class Worker:
         return wire.FunctionRef(short, name) if short and name else None
 
 
-def describe_error(error: BaseException) -> dict:
-    from autograder.seam import ForbiddenAPIError, describe_exception
+def describe_error(error: BaseException) -> ErrorRecord:
+    """An exception as data: its type, its words with and without the place it was raised
+    ("text", "bare"), its errno's name for an OSError, a forbidden call's module and API."""
+    import errno
+
+    from autograder.seam import ForbiddenAPIError, describe_exception, exception_text
 
     kind = type(error).__name__  # the grader decides which types cross as themselves
-    described = {"type": kind, "original": kind, "message": describe_exception(error)}
+    described = {"type": kind, "original": kind, "message": describe_exception(error),
+                 "text": exception_text(error), "bare": exception_text(error, where=False)}
+    if isinstance(error, OSError) and error.errno in errno.errorcode:
+        described["errno"] = errno.errorcode[error.errno]
     if isinstance(error, ForbiddenAPIError):  # the forbidden call, as data (for the flag)
         described.update(module=str(error.module)[:100], api=str(error.api)[:100])
     return described
@@ -409,11 +300,11 @@ def serve(read_fd: int, write_fd: int) -> None:
         try:
             wire.write_message(outbox, reply, out)
         except wire.WireError as error:
-            wire.write_message(outbox, {"error": {"type": "TypeError", "original": "WireError",
-                                                  "message": f"TypeError: {error}"}}, [])
+            wire.write_message(outbox, {"error": facts.error_record(
+                "TypeError", str(error), "WireError")}, [])
         except (ValueError, TypeError, OverflowError) as error:  # JSON could not encode it
-            wire.write_message(outbox, {"error": {"type": "TypeError", "original": "WireError",
-                                                  "message": f"TypeError: {error}"}}, [])
+            wire.write_message(outbox, {"error": facts.error_record(
+                "TypeError", str(error), "WireError")}, [])
     os._exit(0)
 
 

@@ -124,13 +124,6 @@ echo "== autograder gradescope (secret $WORK/secret)"
 RUNS="$WORK/runs"
 rm -rf "$RUNS"
 mkdir -p "$RUNS"
-HOSTILE="$REPO/autograder/zoo/$ASSIGNMENT/hostile/escape_without_namespaces"
-HOSTILE_BASE=stubs
-if [ ! -d "$HOSTILE" ]; then  # the older hostile entry, laid over the reference
-  HOSTILE="$REPO/autograder/zoo/$ASSIGNMENT/hostile/exfiltrate_hidden_tests"
-  HOSTILE_BASE=reference
-  echo "   no escape_without_namespaces entry: $(basename "$HOSTILE") over the reference instead"
-fi
 submission() {  # submission NAME SOURCE_FOLDER...: later folders' files replace earlier ones'
   local name=$1 folder file; shift
   mkdir -p "$RUNS/$name/autograder/submission"
@@ -143,11 +136,26 @@ submission() {  # submission NAME SOURCE_FOLDER...: later folders' files replace
 submission reference "$REPO/solutions/$ASSIGNMENT"
 cp "$REPO/solutions/$ASSIGNMENT/experiments.ipynb" "$RUNS/reference/autograder/submission/"
 submission stubs "$REPO/assignments/$ASSIGNMENT"
-if [ "$HOSTILE_BASE" = stubs ]; then
-  submission hostile "$REPO/assignments/$ASSIGNMENT" "$HOSTILE"
-else
-  submission hostile "$REPO/solutions/$ASSIGNMENT" "$HOSTILE"
-fi
+# the hostile entry as autograder validate makes it (the zoo's one loader): escape_without_namespaces
+# on the stubs, or where the zoo lacks it the older exfiltrate_hidden_tests on the reference
+mkdir -p "$RUNS/hostile/autograder"
+HOSTILE_BASE="$(cd "$REPO" && "$VENV/bin/python" - "$ASSIGNMENT" \
+  "$RUNS/hostile/autograder/submission" <<'PY'
+import sys
+from pathlib import Path
+
+from autograder import validate
+
+assignment, target = sys.argv[1], Path(sys.argv[2])
+cases = {c.name: c for c in validate.hostile_cases(assignment)}
+case = cases.get("escape_without_namespaces") or cases["exfiltrate_hidden_tests"]
+if case.name != "escape_without_namespaces":
+    print(f"   no escape_without_namespaces entry: {case.name} over the {case.base} instead",
+          file=sys.stderr)
+validate.materialize(case, assignment, target)
+print(case.base)
+PY
+)" || die "the hostile zoo entry could not be materialised"
 NAMES=(reference stubs hostile)
 
 # -- what runs inside each container, as Gradescope's harness does it -------------------------

@@ -245,3 +245,34 @@ def test_grade_is_a_batch_of_one():
         assert "autograder.pipeline" in graph[command], command
         assert not graph[command] & {"autograder.runner", "autograder.forkserver",
                                      "autograder.scoring", "autograder.flags"}, command
+
+
+def test_the_layout_and_the_limits_of_a_submission_are_stated_once():
+    """``autograder.layout`` holds where an assignment's files lie and what a submission's files
+    are held to; the steps that take files (grading, collecting at the deadline, the class
+    report) use its values, and the handouts promise them."""
+    import re
+
+    from autograder import batch, collect, layout
+    from autograder.classreport import results as class_results
+    from autograder.gha import collect as gha_collect
+
+    for assignment in course.all_assignments():
+        name = assignment.name
+        assert assignment.stubs == ROOT / layout.student_folder(name)
+        assert assignment.solutions == ROOT / layout.solutions_folder(name)
+        assert collect.find_package_dir(ROOT, assignment) == assignment.stubs
+        folder, files = gha_collect.graded_files(assignment)
+        assert folder == layout.student_folder(name) + "/"
+        assert dict(files) == {**{m: layout.MAX_MODULE_BYTES for m in assignment.module_files},
+                               **({assignment.notebook: layout.MAX_NOTEBOOK_BYTES}
+                                  if assignment.notebook else {})}
+        if assignment.notebook:  # the handout's promise is the grader's limit
+            text = " ".join(assignment.handout.read_text(encoding="utf-8").split())
+            promised = re.findall(rf"`{re.escape(assignment.notebook)}` \(at most (\d+) MiB\)",
+                                  text)
+            assert promised == [str(layout.MAX_NOTEBOOK_BYTES // 2**20)], name
+    assert (collect.MAX_MODULE_BYTES, collect.MAX_NOTEBOOK_BYTES) == (
+        layout.MAX_MODULE_BYTES, layout.MAX_NOTEBOOK_BYTES)
+    assert gha_collect.STUDENT_ID is layout.STUDENT_ID is class_results.SAFE_ID
+    assert batch.STUDENT_ID.pattern == layout.STUDENT_ID.pattern  # batch.py: its own copy

@@ -119,7 +119,15 @@ def test_module_results_are_reused_only_for_identical_closures(graded, klass):
     keys = {name: dependencies.closure_digests(f) for name, f in files.items()}
     # cy differs from ada only in splits.py: every other module's closure is the same
     assert [m for m in MODULES if keys["cy"][m] != keys["ada"][m]] == ["splits"]
-    # dee's stub loss changes loss and every module that imports it, not activations
+    # a stub loss changes loss and every module whose closure holds it, not activations
+    # (dee stubs activations too, so ada's files with only loss stubbed show it)
+    stub_loss = {**files["ada"], "loss.py": (STUBS / "loss.py").read_text(encoding="utf-8")}
+    changed = dependencies.closure_digests(stub_loss, "a1_neurons")
+    holds_loss = {m for m, closure in dependencies.closures(files["ada"], "a1_neurons").items()
+                  if "loss" in closure}
+    assert {m for m in MODULES if changed[m] != keys["ada"][m]} == holds_loss
+    assert "activations" not in holds_loss and {"loss", "polyfit"} <= holds_loss
+    # dee's stubs change activations, loss and polyfit
     assert keys["dee"]["activations"] != keys["ada"]["activations"]
     assert keys["dee"]["polyfit"] != keys["ada"]["polyfit"]
     assert all(keys["eve"][m] != keys["ada"][m] for m in MODULES)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import cli, grade, probe, report
+from autograder import cli, grade, probe, report, validate
 from autograder.assignment import load
 from autograder.gha.results import load_schema
 from autograder.sandbox import DEFAULT_UID, UNCONFINED, kill_uid, processes_of
@@ -28,7 +28,7 @@ from autograder.sandbox import DEFAULT_UID, UNCONFINED, kill_uid, processes_of
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERLIKE = ROOT / "tests" / "dockerlike" / "run"
 A1 = load("a1_neurons")
-ESCAPE = A1.zoo / "hostile" / "escape_without_namespaces"
+ESCAPE = next(c for c in validate.hostile_cases(A1) if c.name == "escape_without_namespaces")
 SECRET = "a-course-secret-nobody-may-read-7f3a"
 NOBODY = 65534
 
@@ -236,11 +236,8 @@ def _unpack(package: Path, root: Path) -> None:
 
 
 def _hostile(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for module in A1.module_files:
-        shutil.copyfile(A1.stubs / module, folder / module)
-    for path in ESCAPE.glob("*.py"):
-        shutil.copyfile(path, folder / path.name)
+    """The zoo's escape_without_namespaces entry on its base (the stubs), as validate makes it."""
+    validate.materialize(ESCAPE, A1, folder)
     for path in (folder, *folder.iterdir()):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return folder

@@ -198,3 +198,54 @@ def test_every_engine_module_says_its_job_and_holds_one(path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith('"""'), f"{path.name}: starts with a docstring line on its job"
     assert len(text.splitlines()) <= 430, f"{path.name}: over about 400 lines: split it by job"
+
+
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve"]
+
+
+def test_the_readme_states_the_demos_numbers_as_the_demo_makes_them():
+    """`make demo`'s paragraph: how many submissions and bugs it grades (the reference, the
+    stubs and the manifest's ``demo`` entries, as ``autograder.demo`` picks them) and the
+    reference's score (``demo.marks``, whose numbers tests/test_suites.py finds in the demo's
+    output)."""
+    from autograder import demo, validate
+
+    assignment = course.load()  # what `autograder demo` grades without --assignment
+    kinds = [case.kind for case in validate.cases(assignment) if case.name in assignment.demo]
+    reference, maximum = demo.marks(assignment)
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"`make demo` grades {NUMBER_WORDS[2 + len(kinds)]} submissions" in text
+    assert f"{NUMBER_WORDS[kinds.count('bug')]} realistic bugs from the bug zoo" in text
+    assert f"the reference solution at {reference:g}/{maximum:g} (" in text
+    assert f"the notebook's {maximum - reference:g} points of checks count as absent" in text
+
+
+def test_the_not_implemented_messages_the_docs_quote_are_the_stubs():
+    """Handouts and guides quote a stub's message (``perceptron.step is not implemented yet``):
+    each is what that stub raises, in ``autograder.stubs.MESSAGE``'s words."""
+    from autograder import stubs
+
+    tail = stubs.MESSAGE.format(module="", function="").strip(". ")
+    quoted = {(doc, match) for doc in [*DOCS, ROOT / "autograder" / "stubs.py"]
+              for match in re.findall(r"([\w<>]+\.[\w<>]+) " + re.escape(tail),
+                                      " ".join(doc.read_text(encoding="utf-8").split()))}
+    assert len({doc for doc, _ in quoted}) >= 3, "the handouts and README quote it"
+    generic = stubs.MESSAGE.format(module="<module>", function="<function>")
+    assert generic in " ".join(stubs.__doc__.split()), "autograder/stubs.py says what it writes"
+    raised = {f"{a.name}:{m}" for a in course.all_assignments() for m in re.findall(
+        r'raise NotImplementedError\("([\w.]+) ' + re.escape(tail) + '"\\)',
+        "".join(p.read_text(encoding="utf-8") for p in sorted(a.stubs.glob("*.py"))))}
+    wrong = [f"{doc.relative_to(ROOT)}: {name}" for doc, name in sorted(quoted)
+             if name != "<module>.<function>" and not any(r.endswith(f":{name}")
+                                                          for r in raised)]
+    assert not wrong, f"quoted messages no stub raises: {wrong}"
+
+
+def test_the_results_schema_names_only_files_that_exist():
+    text = (ROOT / "autograder" / "schemas" / "results.schema.json").read_text(encoding="utf-8")
+    descriptions = " ".join(re.findall(r'"description": "([^"]*)"', text))
+    named = re.findall(r"(?<![\w/:.])((?:[\w.-]+/)+[\w.-]+\.(?:py|md|json|toml))", descriptions)
+    assert "autograder/report.py" in named
+    missing = [path for path in named if not (ROOT / path).exists()]
+    assert not missing, f"results.schema.json names files the repository lacks: {missing}"

@@ -194,6 +194,37 @@ def test_the_forbidden_call_crosses_the_sandbox_as_data():
     assert pytest_report.error_facts(rebuilt) == {"module": "activations", "api": "sigmoid"}
 
 
+def test_resource_limits_crashes_and_events_are_read_from_facts_not_from_words():
+    """Issue 27: a limit the submission ran into is known by the type its error had over there
+    and its errno, carried across the sandbox; an exit by its cause; an event by its module."""
+    import errno
+
+    from autograder import proxy, worker
+    from autograder.sandbox import SandboxCrashError
+
+    for error, sign in ((BlockingIOError(errno.EAGAIN, "no more processes"), "processes"),
+                        (OSError(errno.EMFILE, "no more files"), "open files"),
+                        (MemoryError(), "memory")):
+        rebuilt = proxy._rebuild_error(worker.describe_error(error), "neuron")
+        record = {"function": "test_f", "outcome": "failed", "module": "neuron",
+                  "error": type(rebuilt).__name__, "message": "words that say nothing",
+                  "facts": pytest_report.error_facts(rebuilt)}
+        (found,) = flags.record_flags([record])
+        assert found["kind"] == "resource-limit" and sign in found["message"]
+    liar = {"function": "test_f", "outcome": "failed", "module": "neuron", "message":
+            "AssertionError: MemoryError, Too many open files", "error": "AssertionError"}
+    assert flags.record_flags([liar]) == []  # the words of a message decide nothing
+    crash = SandboxCrashError("the words of a crash", "exit")
+    impl = SandboxImplementation.__new__(SandboxImplementation)
+    impl.sandbox = type("Events", (), {"events": []})()
+    impl._record(crash, "loss")
+    impl._record(SandboxCrashError("the submission's process exited during it"), "loss")
+    assert [e["kind"] for e in impl.sandbox.events] == ["tampering", "resource-limit"]
+    events = [{"kind": "tampering", "module": "splits", "call": "loss.sum_of_squares_error",
+               "message": "patched builtins"}]
+    assert flags.event_flags(events)[0]["module"] == "splits"  # its module, not its call's text
+
+
 def test_markdown_escapes_student_controlled_text():
     test = scoring.TestScore("public", "test_x.py", "test_x", "loss", False, 1.0, total=1,
                      messages=["<img src=x> [link](http://evil) `code` # heading"])

@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import cli
+from autograder import cli, validate
 from autograder.assignment import load
 from autograder.gha.results import load_schema
 
@@ -92,18 +92,15 @@ def test_a_symlink_is_refused_as_the_release_refuses_it(tmp_path, monkeypatch, c
 
 def submission(kind: str, folder: Path) -> Path:
     """The reference's module files, the stubs', or a hostile zoo entry on its base."""
+    if kind == "hostile":  # as autograder validate makes it
+        entry = next(c for c in validate.hostile_cases(A1) if c.name == "exfiltrate_hidden_tests")
+        return validate.materialize(entry, A1, folder)
     folder.mkdir()
-    entry = A1.zoo / "hostile" / "exfiltrate_hidden_tests"
-    base = {"reference": A1.solutions, "stubs": A1.stubs}.get(kind) or (
-        A1.solutions if tomllib.loads((entry / "expect.toml").read_text())["base"]
-        == "reference" else A1.stubs)
+    base = {"reference": A1.solutions, "stubs": A1.stubs}[kind]
     for module in A1.module_names:
         shutil.copyfile(base / f"{module}.py", folder / f"{module}.py")
     if kind == "reference":  # and its notebook: full marks of the whole assignment
         shutil.copyfile(A1.source_notebook, folder / A1.notebook)
-    if kind == "hostile":
-        for path in entry.glob("*.py"):
-            shutil.copyfile(path, folder / path.name)
     return folder
 
 

@@ -1,5 +1,7 @@
 """autograder/patches.py: every bug and alternative of every assignment's zoo applies to the
-reference and changes it, and the loader's rules, on small modules."""
+reference and changes it, every hostile patch applies to its base and changes it, every hostile
+entry materialises (autograder/validate.py, the one loader) without a module copy or a committed
+symlink, and the loader's rules, on small modules."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import patches
+from autograder import patches, validate
 from autograder.assignment import all_assignments
 
 ZOO_ENTRIES = [(assignment, entry) for assignment in all_assignments()
@@ -292,3 +294,139 @@ def test_apply_writes_the_patched_module_into_a_folder_of_the_entrys_name(tmp_pa
     assert folder == tmp_path / "out" / "identity"
     assert [p.name for p in folder.iterdir()] == ["mod.py"]
     assert run((folder / "mod.py").read_text(encoding="utf-8"))["first"](5) == 5
+
+
+# ---------------------------------------------------------------- hostile entries
+
+HOSTILE_PATCHES = [
+    (assignment, case, path) for assignment in all_assignments()
+    for case in validate.hostile_cases(assignment)
+    for path in ([case.overlay] if case.overlay.is_file() else sorted(
+        p for p in case.overlay.glob("*.py") if p.stem in assignment.module_names))]
+
+
+@pytest.mark.parametrize("assignment, case, path", HOSTILE_PATCHES,
+                         ids=[f"{a.name}-{c.name}-{p.stem}" for a, c, p in HOSTILE_PATCHES])
+def test_every_hostile_patch_applies_and_differs_from_its_base(assignment, case, path):
+    entry = patches.read_entry(path, patches.HOSTILE)
+    assert entry.summary.startswith("HOSTILE: ") and entry.module in assignment.module_names
+    base = assignment.solutions if case.base == "reference" else assignment.stubs
+    patched_text = patches.patched_source(entry, base)
+    compile(patched_text, f"{entry.module}.py", "exec")
+    reference = (base / f"{entry.module}.py").read_text(encoding="utf-8")
+    assert ast.dump(ast.parse(patched_text)) != ast.dump(ast.parse(reference))
+    if case.overlay.is_file():  # a patch-file entry carries its expectations
+        assert {"base", "flags"} <= set(entry.expect) and case.expect["description"]
+
+
+@pytest.mark.parametrize("assignment", all_assignments(), ids=lambda a: a.name)
+def test_every_hostile_entry_materialises_without_module_copies_or_symlinks(assignment,
+                                                                          tmp_path):
+    hostile = validate.hostile_cases(assignment)
+    assert not [p for p in (assignment.zoo / "hostile").rglob("*") if p.is_symlink()]
+    for case in hostile:
+        assert case.expect.get("description") and "flags" in case.expect, case.name
+        submission = validate.materialize(case, assignment, tmp_path / case.name)
+        assert {f"{m}.py" for m in assignment.module_names} <= {
+            p.name for p in submission.iterdir()}, case.name
+
+
+def test_a1s_hostile_entries_make_their_symlink_and_padding_when_materialised(tmp_path):
+    a1 = next(a for a in all_assignments() if a.name == "a1_neurons")
+    by_name = {case.name: case for case in validate.hostile_cases(a1)}
+    link = validate.materialize(by_name["symlink_module"], a1, tmp_path / "s") / "activations.py"
+    assert link.is_symlink() and link.resolve() == (a1.solutions / "activations.py").resolve()
+    huge = validate.materialize(by_name["huge_module"], a1, tmp_path / "h") / "activations.py"
+    assert huge.stat().st_size > 512 * 1024
+    nested = validate.materialize(by_name["deeply_nested_source"], a1, tmp_path / "d") / "loss.py"
+    assert nested.read_text(encoding="utf-8").count("+1") == 9999
+    broken = validate.materialize(by_name["syntax_error"], a1, tmp_path / "e")
+    with pytest.raises(SyntaxError):
+        compile((broken / "regularization.py").read_text(encoding="utf-8"), "r.py", "exec")
+
+
+@pytest.fixture
+def toy_assignment(tmp_path, monkeypatch):
+    """a1_neurons with its zoo in tmp_path/zoo (an empty hostile/ to fill)."""
+    a1 = next(a for a in all_assignments() if a.name == "a1_neurons")
+    monkeypatch.setattr(type(a1), "zoo", property(lambda self: tmp_path / "zoo"))
+    (tmp_path / "zoo" / "hostile").mkdir(parents=True)
+    return a1
+
+
+def test_a_hostile_folder_holding_a_module_copy_is_refused(toy_assignment):
+    folder = toy_assignment.zoo / "hostile" / "old_style"
+    folder.mkdir()
+    (folder / "expect.toml").write_text('description = "x"\nflags = []\n', encoding="utf-8")
+    reference = toy_assignment.solutions / "activations.py"
+    (folder / "activations.py").write_text(reference.read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    with pytest.raises(patches.PatchError, match="only as a patch file of it, not a copy"):
+        validate.hostile_cases(toy_assignment)
+    (folder / "activations.py").unlink()
+    nested = folder / "assignments" / "a1_neurons"
+    nested.mkdir(parents=True)
+    (nested / "loss.py").write_text("def sum_of_squares_error(y, t):\n    return 0\n",
+                                    encoding="utf-8")
+    with pytest.raises(patches.PatchError, match="not a copy"):
+        validate.hostile_cases(toy_assignment)
+
+
+def test_a_hostile_patch_file_holding_a_module_copy_or_a_committed_symlink_is_refused(
+        toy_assignment):
+    hostile = toy_assignment.zoo / "hostile"
+    (hostile / "copy.py").write_text(
+        (toy_assignment.solutions / "loss.py").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(patches.PatchError, match="no PATCHES"):
+        validate.hostile_cases(toy_assignment)
+    (hostile / "copy.py").unlink()
+    (hostile / "linked").mkdir()
+    (hostile / "linked" / "expect.toml").write_text('flags = []\n', encoding="utf-8")
+    (hostile / "linked" / "activations.py").symlink_to(toy_assignment.solutions / "loss.py")
+    with pytest.raises(patches.PatchError, match="symlink"):
+        validate.hostile_cases(toy_assignment)
+
+
+def test_a_hostile_patch_keeps_its_statements_wrappers_removals_and_expectations(
+        tmp_path, reference):
+    path = entry_file(tmp_path, '''\
+        """HOSTILE: first wrapped, second gone, code at import
+
+        More."""
+
+        PATCHES = "mod"
+        REMOVES = ["second"]
+        EXPECT = {"base": "reference", "flags": ["timeout"], "max_score": 0}
+
+        CALLS = []
+
+
+        def third(x):
+            CALLS.append(x)
+            return -1
+
+
+        def _twice(function):
+            return lambda x: 2 * function(x)
+
+
+        first = _twice(first)
+        CALLS.append("imported")
+        ''', kind="hostile")
+    entry = patches.read_entry(path)
+    assert (entry.kind, entry.removes, entry.expect["max_score"]) == ("hostile", ("second",), 0)
+    assert entry.description == "first wrapped, second gone, code at import"
+    source = patches.patched_source(entry, reference)
+    namespace = run(source)
+    assert "second" not in namespace and namespace["first"](1) == 4
+    assert namespace["third"](4) == -1 and namespace["CALLS"] == ["imported", 4]
+    assert source.index("CALLS = []") < source.index("def third")  # before the next replaced
+
+
+@pytest.mark.parametrize("body", [
+    '"""BUG: x"""\n\nPATCHES = "mod"\nREMOVES = ["first"]\n',
+    '"""BUG: x"""\n\nPATCHES = "mod"\n\nprint("at import")\n\n\ndef first(x):\n    return x\n',
+])
+def test_only_a_hostile_entry_may_remove_or_run_code(tmp_path, reference, body):
+    with pytest.raises(patches.PatchError):
+        patched(tmp_path, reference, body)

@@ -24,10 +24,11 @@ SUMMARY_TAGS = {"h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "t
 
 
 def score(module: str, function: str, passed: int, total: int, messages=(), suite="public",
-          points=1.0) -> Score:
+          points=1.0, errors=None) -> Score:
     return Score(suite, f"test_{module}.py", function, module, False, points,
                  score=points * passed / total, passed=passed, total=total,
-                 messages=list(messages))
+                 messages=list(messages),
+                 errors=list(errors or (["AssertionError"] if passed < total else [])))
 
 
 def outcome() -> report.Outcome:
@@ -135,8 +136,8 @@ def test_the_staff_view_adds_hidden_tests_per_module_and_the_score():
 def test_wrong_answers_come_before_unimplemented_functions_and_cases_match_points():
     """Ten stubs ahead of the one real mistake must not hide it under "... and N more"."""
     stubs = [score("activations", f"test_stub_{i:02d}", 0, 1,
-                   [f"NotImplementedError: activations.f{i} is not implemented yet"])
-             for i in range(12)]
+                   [f"NotImplementedError: activations.f{i} is not implemented yet"],
+                   errors=["NotImplementedError"]) for i in range(12)]
     wrong = score("splits", "test_split_sizes", 2, 7, ["the validation split has 3 examples"])
     document = report.results_json(report.Outcome("a1_neurons", [*stubs, wrong], [], [], 1.0))
     shown = render.text(summary.build(document))
@@ -154,8 +155,10 @@ def test_cases_are_read_from_structured_fields_not_from_the_output_text():
     wrong = score("splits", "test_split_sizes", 2, 7, ["the validation split has 3 examples"])
     document = report.results_json(report.Outcome("a1_neurons", [wrong], [], [], 1.0))
     (entry,) = document["tests"]
-    assert entry["extra_data"] == {"cases": {"passed": 2, "total": 7}}
-    entry["output"] = "Passed 6 of 7 cases."  # text that lies: not read
+    assert entry["extra_data"] == {"cases": {"passed": 2, "total": 7}, "unfinished": False,
+                                   "problems": ["the validation split has 3 examples"]}
+    entry["output"] = "Passed 6 of 7 cases.\n- a problem the text lies about"  # not read
+    assert summary.first_problem(entry) == "the validation split has 3 examples"
 
     def row(doc):
         return next(line.split() for line in render.text(summary.build(doc)).splitlines()
@@ -165,6 +168,8 @@ def test_cases_are_read_from_structured_fields_not_from_the_output_text():
     for bad in ({"passed": 9, "total": 7}, {"passed": True, "total": 1}, "2/7", None):
         entry["extra_data"] = {"cases": bad}  # absent or nonsense: one case, failed
         assert row(document)[1] == "0/1"
+    entry["extra_data"] = {}  # a results.json without problems: its output's first line
+    assert summary.first_problem(entry) == "Passed 6 of 7 cases."
 
 
 def hostile_document() -> dict:

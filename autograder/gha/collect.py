@@ -22,11 +22,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..layout import (
+    MAX_MODULE_BYTES,
+    MAX_NOTEBOOK_BYTES,
+    STUDENT_ID,
+    STUDENT_ID_RULE,
+    student_folder,
+)
 from ..render import plain
 from .context import REPOSITORY, Context, InputError
 
-STUDENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")  # as `autograder batch` grades
-MAX_NOTEBOOK_BYTES = 16 * 2**20
 MAX_ARCHIVE_MEMBERS = 100_000
 MAX_ARCHIVE_BYTES = 4 * 2**30  # uncompressed, all members together
 
@@ -45,14 +50,14 @@ class Collected:
 
 def graded_files(assignment=None) -> tuple[str, list[tuple[str, int]]]:
     """The assignment's folder in a student repository, and the files taken from it with their
-    size limits: the module files (the manifest's, as ``autograder.collect``) and the notebook."""
+    size limits (the grader's own, ``autograder.layout``): the module files (the manifest's, as
+    ``autograder.collect``) and the notebook."""
     from autograder import assignment as course
-    from autograder.collect import MAX_MODULE_BYTES  # the grader's own rules
 
     assignment = course.resolve(assignment)
     files = [(name, MAX_MODULE_BYTES) for name in assignment.module_files]
     files += [(assignment.notebook, MAX_NOTEBOOK_BYTES)] if assignment.notebook else []
-    return f"assignments/{assignment.name}/", files
+    return f"{student_folder(assignment.name)}/", files
 
 
 def parse_deadline(text: str) -> dt.datetime:
@@ -266,7 +271,7 @@ def collect_archive(path: Path, out: Path, assignment=None) -> list[Collected]:
         collected.append(found)
         if not STUDENT_ID.fullmatch(student):
             found.student = ascii(student)
-            found.error = "the folder's name is not a student id ([A-Za-z0-9._-]{1,100})"
+            found.error = f"the folder's name is not a student id ({STUDENT_ID_RULE})"
             continue
         prefix = folder if any(n.startswith(folder) for n in entries) else ""  # a checkout
         files = {}

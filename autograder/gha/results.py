@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..layout import student_folder
 from ..render import MAX_TEXT, code_span, markdown, plain
 from ..summary import MAX_PROBLEM, build, first_problem
 from .commands import Fence, annotation
@@ -66,7 +67,7 @@ def visible_tests(results: dict) -> list[dict]:
 
 def module_file(results: dict, module: str, workspace: Path) -> str | None:
     """The module's file in the checkout, if there is one (the notebook's tests have none)."""
-    path = f"assignments/{results['extra_data']['assignment']}/{module}.py"
+    path = f"{student_folder(results['extra_data']['assignment'])}/{module}.py"
     return path if (workspace / path).is_file() else None
 
 

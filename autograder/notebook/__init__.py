@@ -10,6 +10,7 @@
   its own root, an unprivileged uid, resource limits) and whose kernel is its child, so student
   code never runs in the grader. Only the cells' outputs come back, as JSON; nbgrader scores
   them into its gradebook, and we read the points from there.
+* ``Notebooks``: a class's notebooks graded in threads beside the module tests.
 * ``merge``: the part's points into the grade's ``Outcome``: checked cells become tests (module
   ``notebook``), written answers are listed as pending (graded by hand, not in ``score``).
 """
@@ -34,9 +35,11 @@ from autograder.notebook.source import (
     source_notebook,
     student_notebook_is_current,
 )
+from autograder.notebook.threads import Notebooks
 
 __all__ = [
     "HIDDEN_MARK", "MODULE", "NO_NOTEBOOK", "ConfinedExecute", "GradedCell", "NotebookPart",
+    "Notebooks",
     "RestoreCellMetadata", "failure_message", "generate_student_notebook", "grade_notebook",
     "grade_submission", "graded_cells", "merge", "normalise", "notebook_flags",
     "source_metadata", "source_notebook", "student_notebook_is_current",

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 from autograder import assignment as course_
-from autograder.collect import MAX_NOTEBOOK_BYTES
+from autograder.layout import MAX_NOTEBOOK_BYTES
 from autograder.notebook.feedback import (
     NO_NOTEBOOK,
     NotebookPart,

@@ -1,1 +1,0 @@
-/work/main/solutions/a1_neurons/activations.py
